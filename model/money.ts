@@ -1,0 +1,137 @@
+// Money: exact decimals (Effect BigDecimal), US dollars. The ONE place where booked amounts are rounded is `roundMoney`.
+import * as BigDecimal from "effect/BigDecimal"
+
+export type Money = BigDecimal.BigDecimal
+
+/**
+ * Booked amounts are rounded to cents with banker's rounding (half-even): unbiased over many lines, the usual
+ * default of accounting systems when finance states no other rule. Every cost line, price and invoice amount goes through here.
+ */
+export const MONEY_ROUNDING = { scale: 2, mode: "half-even" } as const
+
+export const roundMoney = (amount: BigDecimal.BigDecimal): Money => BigDecimal.round(amount, MONEY_ROUNDING)
+
+export const ZERO: Money = BigDecimal.make(0n, 0)
+
+export const money = (text: string): Money => BigDecimal.fromStringUnsafe(text)
+
+export const cents = (n: bigint): Money => BigDecimal.make(n, 2)
+
+/** Integer cents of an amount already on the cent grid (throws on a sub-cent amount: that is a rounding bug upstream). */
+export const toCents = (amount: Money): bigint => {
+  const scaled = BigDecimal.scale(amount, 2)
+  if (!BigDecimal.equals(scaled, amount)) throw new Error(`toCents: ${BigDecimal.format(amount)} is not on the cent grid`)
+  return scaled.value
+}
+
+export const sumMoney = (amounts: Iterable<Money>): Money => {
+  let acc = ZERO
+  for (const a of amounts) acc = BigDecimal.sum(acc, a)
+  return acc
+}
+
+/** "10.50", "-3.00", "49000.00": always two decimals, no grouping. The JSON form of money. */
+export const formatMoney = (amount: Money): string => BigDecimal.format(BigDecimal.scale(roundMoney(amount), 2))
+
+/** Parse a decimal string or finite number as money; undefined when malformed. */
+export const parseMoney = (input: string | number): Money | undefined => {
+  const text = typeof input === "number" ? (Number.isFinite(input) ? String(input) : "") : input.trim()
+  if (!/^-?\d+(\.\d+)?$/.test(text)) return undefined
+  return BigDecimal.fromStringUnsafe(text)
+}
+
+/** "$49,000.00" for tables people read. */
+export const formatUsd = (amount: Money): string => {
+  const s = formatMoney(amount)
+  const neg = s.startsWith("-")
+  const [int, frac] = (neg ? s.slice(1) : s).split(".")
+  return `${neg ? "-" : ""}$${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`
+}
+
+/**
+ * Percentages are shown with one decimal. Margins round half-even like money; usage percents round down (floor) so a
+ * quota never reads fuller than it is: 89.99% shows as 89.9, never as a 90.0 that has not triggered the 90% alert.
+ */
+export type PercentRounding = "half-even" | "floor"
+
+/** ratio × 100 at one decimal; undefined when the denominator is zero. */
+export const percent = (
+  numerator: BigDecimal.BigDecimal,
+  denominator: BigDecimal.BigDecimal,
+  mode: PercentRounding = "half-even"
+): BigDecimal.BigDecimal | undefined =>
+  BigDecimal.isZero(denominator)
+    ? undefined
+    : divideRounded(BigDecimal.multiply(numerator, BigDecimal.fromBigInt(100n)), denominator, 1, mode)
+
+/**
+ * Exact a / b rounded once to `scale` decimals with `mode` (b ≠ 0). BigDecimal's own division truncates at a fixed
+ * precision first, which would round twice; this works on the integers underneath.
+ */
+export const divideRounded = (
+  a: BigDecimal.BigDecimal,
+  b: BigDecimal.BigDecimal,
+  scale: number,
+  mode: "half-even" | "floor" | "ceil"
+): BigDecimal.BigDecimal => {
+  if (BigDecimal.isZero(b)) throw new RangeError("divideRounded: division by zero")
+  // a/b = (av·10^-as)/(bv·10^-bs); the result at `scale` is av·10^(bs-as+scale) / bv
+  const shift = b.scale - a.scale + scale
+  let num = a.value
+  let den = b.value
+  if (shift >= 0) num *= 10n ** BigInt(shift)
+  else den *= 10n ** BigInt(-shift)
+  if (den < 0n) {
+    num = -num
+    den = -den
+  }
+  let q = num / den // truncates toward zero
+  const r = num - q * den
+  if (r !== 0n) {
+    const negative = r < 0n
+    if (mode === "floor") {
+      if (negative) q -= 1n
+    } else if (mode === "ceil") {
+      if (!negative) q += 1n
+    } else {
+      const twice = (negative ? -r : r) * 2n
+      if (twice > den || (twice === den && q % 2n !== 0n)) q += negative ? -1n : 1n
+    }
+  }
+  return BigDecimal.make(q, scale)
+}
+
+export const formatPercent = (p: BigDecimal.BigDecimal): string => BigDecimal.format(BigDecimal.scale(p, 1))
+
+/**
+ * Split `total` (on the cent grid) into shares proportional to `weights`, by largest remainder (Hamilton):
+ * every share is a whole number of cents and the shares always sum exactly to the total. Ties in remainder go to the
+ * earlier index, so the result is deterministic. All-zero weights split evenly.
+ */
+export const allocate = (total: Money, weights: ReadonlyArray<bigint>): Array<Money> =>
+  allocateUnits(toCents(total), weights).map(cents)
+
+/** Largest-remainder split of an integer quantity (cents, users, bytes). Parts sum exactly to `total`. */
+export const allocateUnits = (total: bigint, weights: ReadonlyArray<bigint>): Array<bigint> => {
+  const n = weights.length
+  if (n === 0) {
+    if (total !== 0n) throw new Error("allocateUnits: cannot allocate a non-zero total to no parts")
+    return []
+  }
+  if (weights.some((w) => w < 0n)) throw new Error("allocateUnits: weights must be non-negative")
+  let sumW = weights.reduce((a, b) => a + b, 0n)
+  const ws = sumW === 0n ? weights.map(() => 1n) : weights
+  if (sumW === 0n) sumW = BigInt(n)
+  const neg = total < 0n
+  const t = neg ? -total : total
+  const shares = ws.map((w) => (t * w) / sumW)
+  const remainders = ws.map((w, i) => ({ i, r: (t * w) % sumW }))
+  let left = t - shares.reduce((a, b) => a + b, 0n)
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1))
+  for (const { i } of remainders) {
+    if (left === 0n) break
+    shares[i] = shares[i]! + 1n
+    left -= 1n
+  }
+  return neg ? shares.map((s) => -s) : shares
+}
