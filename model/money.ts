@@ -31,7 +31,16 @@ export const sumMoney = (amounts: Iterable<Money>): Money => {
 }
 
 /** "10.50", "-3.00", "49000.00": always two decimals, no grouping. The JSON form of money. */
-export const formatMoney = (amount: Money): string => BigDecimal.format(BigDecimal.scale(roundMoney(amount), 2))
+export const formatMoney = (amount: Money): string => formatFixed(roundMoney(amount), 2)
+
+/** A decimal at exactly `places` decimals (no exponent, no grouping); the value must already be on that grid. */
+export const formatFixed = (d: BigDecimal.BigDecimal, places: number): string => {
+  const v = BigDecimal.scale(d, places).value
+  const neg = v < 0n
+  const digits = (neg ? -v : v).toString().padStart(places + 1, "0")
+  const int = digits.slice(0, digits.length - places)
+  return `${neg ? "-" : ""}${int}${places > 0 ? "." + digits.slice(digits.length - places) : ""}`
+}
 
 /** Parse a decimal string or finite number as money; undefined when malformed. */
 export const parseMoney = (input: string | number): Money | undefined => {
@@ -101,7 +110,7 @@ export const divideRounded = (
   return BigDecimal.make(q, scale)
 }
 
-export const formatPercent = (p: BigDecimal.BigDecimal): string => BigDecimal.format(BigDecimal.scale(p, 1))
+export const formatPercent = (p: BigDecimal.BigDecimal): string => formatFixed(p, 1)
 
 /**
  * Split `total` (on the cent grid) into shares proportional to `weights`, by largest remainder (Hamilton):

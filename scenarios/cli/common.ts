@@ -1,0 +1,47 @@
+// Shared CLI plumbing: the flags every command takes, the sheet they load, and the errors that set exit codes.
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import { Flag } from "effect/cli"
+import { type Sheet } from "../../model/index.ts"
+import { DEFAULT_SHEET_PATH, loadSheet } from "../sheetFile.ts"
+
+/** Unusable input (bad file, unknown tier, negative number): one line on stderr, exit 2. */
+export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", { message: Schema.String }) {}
+
+/** The command ran and found problems (audit findings, failed checks): its report is printed, exit 1. */
+export class Findings extends Schema.TaggedError<Findings>()("Findings", { count: Schema.Number }) {}
+
+export const sheetFlag = Flag.String("sheet").pipe(
+  Flag.withDescription(`Price sheet (YAML/JSON); default: the plan's sheet (${DEFAULT_SHEET_PATH})`),
+  Flag.withDefault(DEFAULT_SHEET_PATH)
+)
+
+export const jsonFlag = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON instead of a table"), Flag.withDefault(false))
+
+export const useSheet = (path: string): Effect.Effect<Sheet, UsageError> => {
+  const r = loadSheet(path)
+  return Result.isSuccess(r) ? Effect.succeed(r.success) : Effect.fail(new UsageError({ message: r.failure.message }))
+}
+
+/** A decimal flag value ≥ 0, parsed exactly (never through a float). */
+export const nonNegativeDecimal = (flag: string, text: string): Effect.Effect<string, UsageError> =>
+  /^\d+(\.\d+)?$/.test(text.trim())
+    ? Effect.succeed(text.trim())
+    : Effect.fail(new UsageError({ message: `--${flag}: expected a number ≥ 0 such as 20 or 2.5, got "${text}"` }))
+
+export const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(JSON.stringify(value, null, 2) + "\n"))
+
+export const printLine = (text: string) => Effect.sync(() => process.stdout.write(text + "\n"))
+
+/** Render rows as an aligned text table; columns listed in `right` are right-aligned (numbers, money). */
+export const formatTable = (
+  header: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  right: ReadonlySet<number> = new Set()
+): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd()
+  return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n")
+}

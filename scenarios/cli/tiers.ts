@@ -1,0 +1,52 @@
+// `econ tiers`: each tier's price, cost lines, cost, margin and margin %, recomputed from the sheet.
+import * as Effect from "effect/Effect"
+import { Command } from "effect/cli"
+import { allTierEconomics, formatMoney, formatPercent, type Limits, type TierEconomics } from "../../model/index.ts"
+import { formatTable, jsonFlag, printJson, printLine, sheetFlag, useSheet } from "./common.ts"
+
+const limitsJson = (l: Limits) => ({
+  cache_requests: l.requests === null ? null : Number(l.requests),
+  redis_bytes: l.redisBytes === null ? null : Number(l.redisBytes),
+  storage_bytes: l.storageBytes === null ? null : Number(l.storageBytes),
+  bandwidth_bytes: l.bandwidthBytes === null ? null : Number(l.bandwidthBytes)
+})
+
+export const tierJson = (e: TierEconomics) => ({
+  id: e.tier.id,
+  name: e.tier.name,
+  price: formatMoney(e.price),
+  price_is_minimum: e.tier.price_is_minimum ?? false,
+  lines: e.lines.map((l) => ({ name: l.name, amount: formatMoney(l.amount) })),
+  cost: formatMoney(e.cost),
+  margin: formatMoney(e.margin),
+  margin_pct: e.marginPct === undefined ? null : formatPercent(e.marginPct),
+  limits: limitsJson(e.limits),
+  multimodal: e.tier.multimodal,
+  jetty_speed: e.tier.jetty_speed
+})
+
+export const tiersTable = (all: ReadonlyArray<TierEconomics>): string => {
+  const lineNames = all[0]?.lines.map((l) => l.name) ?? []
+  const header = ["tier", "price", ...lineNames, "cost", "margin", "margin %"]
+  const rows = all.map((e) => [
+    e.tier.name + (e.tier.price_is_minimum ? " (from)" : ""),
+    formatMoney(e.price),
+    ...e.lines.map((l) => formatMoney(l.amount)),
+    formatMoney(e.cost),
+    formatMoney(e.margin),
+    e.marginPct === undefined ? "n/a" : formatPercent(e.marginPct)
+  ])
+  return formatTable(header, rows, new Set(header.map((_, i) => i).filter((i) => i > 0)))
+}
+
+export const tiersCommand = Command.make(
+  "tiers",
+  { sheet: sheetFlag, json: jsonFlag },
+  Effect.fn(function*({ sheet, json }) {
+    const s = yield* useSheet(sheet)
+    const all = allTierEconomics(s)
+    if (json) return yield* printJson(all.map(tierJson))
+    yield* printLine(tiersTable(all))
+    yield* printLine("\nUSD per user per month at full allowance; each line rounded half-even to the cent.")
+  })
+).pipe(Command.withDescription("Tier prices, cost lines, cost, margin and margin % recomputed from the price sheet"))

@@ -1,0 +1,138 @@
+// Named figures of a summary month (revenue, total_costs, cost.redis, …), derived exactly from the decimal strings.
+// Charts, tables and comparisons all read figures through here so a "total cost" means the same thing everywhere.
+import * as BigDecimal from "effect/BigDecimal"
+import { parseMoney, percent, sumMoney, type Money } from "../../model/money.ts"
+import { ReportInputError, type MonthFigures, type ScenarioSummary } from "./summary.ts"
+
+/** Known cost lines in the order finance reads them (infrastructure first, people last); unknown lines follow, A→Z. */
+export const COST_LINE_ORDER = [
+  "redis",
+  "hot_storage",
+  "cold_storage",
+  "bandwidth",
+  "workers",
+  "jettythunder_api",
+  "jettyspeed",
+  "text_cache",
+  "support"
+] as const
+
+const COST_LINE_LABELS: Readonly<Record<string, string>> = {
+  redis: "Redis",
+  hot_storage: "Hot storage",
+  cold_storage: "Cold storage",
+  bandwidth: "Bandwidth",
+  workers: "Workers",
+  jettythunder_api: "JettyThunder API",
+  jettyspeed: "JettySpeed",
+  text_cache: "Text cache",
+  support: "Support"
+}
+
+export const costLineLabel = (line: string): string =>
+  COST_LINE_LABELS[line] ?? line.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase())
+
+/** Every cost line that appears in any month, canonical ones first. */
+export const costLines = (summary: Pick<ScenarioSummary, "months">): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  for (const m of summary.months) for (const line of Object.keys(m.costs)) seen.add(line)
+  const known: Array<string> = COST_LINE_ORDER.filter((l) => seen.has(l))
+  const extra = [...seen].filter((l) => !(COST_LINE_ORDER as ReadonlyArray<string>).includes(l)).sort()
+  return [...known, ...extra]
+}
+
+/** Tiers in the order they first appear (the engine lists them cheapest first). */
+export const tiers = (summary: Pick<ScenarioSummary, "months">): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  for (const m of summary.months) for (const t of Object.keys(m.users)) seen.add(t)
+  return [...seen]
+}
+
+/** Parse a contract money string; the field path goes into the error so the caller can fix the engine output. */
+export const moneyOf = (text: string, field: string): Money => {
+  const m = parseMoney(text)
+  if (m === undefined) throw new ReportInputError({ field, message: `${field} = ${JSON.stringify(text)} is not a decimal string such as "1234.50"` })
+  return m
+}
+
+export const variableCosts = (m: MonthFigures): Money =>
+  sumMoney(Object.entries(m.costs).map(([line, v]) => moneyOf(v, `${m.month}.costs.${line}`)))
+
+/** Variable costs plus fixed costs: what revenue has to beat for a positive net profit. */
+export const totalCosts = (m: MonthFigures): Money => BigDecimal.sum(variableCosts(m), moneyOf(m.fixed, `${m.month}.fixed`))
+
+export const totalUsers = (m: MonthFigures): number => Object.values(m.users).reduce((a, b) => a + b, 0)
+
+/** Net profit over revenue in percent, one decimal (half-even); undefined with no revenue. */
+export const netMarginPct = (m: MonthFigures): BigDecimal.BigDecimal | undefined =>
+  percent(moneyOf(m.net_profit, `${m.month}.net_profit`), moneyOf(m.revenue, `${m.month}.revenue`))
+
+/** Figures a chart or comparison can ask for by name. `cost.<line>` selects one cost line. */
+export type FigureName =
+  | "revenue"
+  | "variable_costs"
+  | "total_costs"
+  | "gross_profit"
+  | "gross_margin_pct"
+  | "fixed"
+  | "net_profit"
+  | "net_margin_pct"
+  | "cumulative_net_profit"
+  | "jettythunder_pool"
+  | "users"
+  | `cost.${string}`
+
+export const FIGURE_LABELS: Readonly<Record<string, string>> = {
+  revenue: "Revenue",
+  variable_costs: "Variable costs",
+  total_costs: "Total costs",
+  gross_profit: "Gross profit",
+  gross_margin_pct: "Gross margin",
+  fixed: "Fixed costs",
+  net_profit: "Net profit",
+  net_margin_pct: "Net margin",
+  cumulative_net_profit: "Cumulative net profit",
+  jettythunder_pool: "JettyThunder pool",
+  users: "Users"
+}
+
+export const figureLabel = (figure: string): string =>
+  figure.startsWith("cost.") ? `Cost: ${costLineLabel(figure.slice(5))}` : (FIGURE_LABELS[figure] ?? figure.replace(/_/g, " "))
+
+export type FigureUnit = "usd" | "pct" | "count"
+
+export const figureUnit = (figure: string): FigureUnit =>
+  figure.endsWith("_pct") ? "pct" : figure === "users" ? "count" : "usd"
+
+/** The exact value of a figure in a month; undefined when the month lacks it (e.g. a cost line that starts later). */
+export const figureValue = (m: MonthFigures, figure: string): BigDecimal.BigDecimal | undefined => {
+  switch (figure) {
+    case "variable_costs":
+      return variableCosts(m)
+    case "total_costs":
+      return totalCosts(m)
+    case "net_margin_pct":
+      return netMarginPct(m)
+    case "users":
+      return BigDecimal.fromBigInt(BigInt(totalUsers(m)))
+    case "revenue":
+    case "gross_profit":
+    case "gross_margin_pct":
+    case "fixed":
+    case "net_profit":
+    case "cumulative_net_profit":
+    case "jettythunder_pool":
+      return moneyOf(m[figure], `${m.month}.${figure}`)
+    default: {
+      if (figure.startsWith("cost.")) {
+        const text = m.costs[figure.slice(5)]
+        return text === undefined ? undefined : moneyOf(text, `${m.month}.costs.${figure.slice(5)}`)
+      }
+      throw new ReportInputError({ field: "figure", message: `unknown figure "${figure}": use one of ${Object.keys(FIGURE_LABELS).join(", ")} or cost.<line>` })
+    }
+  }
+}
+
+/** Plotting only: a float for the y position of a mark. Never feed this back into money arithmetic. */
+export const plotNumber = (value: BigDecimal.BigDecimal | string): number =>
+  typeof value === "string" ? Number(value) : BigDecimal.toNumberUnsafe(value)
