@@ -5,6 +5,12 @@ import * as Effect from "effect/Effect"
 import { CliError, Command } from "effect/cli"
 import { modelCommands } from "../scenarios/cli/index.ts"
 
+// `econ … | head` closes stdout early: that is the reader's choice, not an error
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0)
+  throw e
+})
+
 const econ = Command.make("econ").pipe(
   Command.withDescription("AgentCache storage economics: price model, scenarios and the live quota enforcer"),
   Command.withSubcommands([...modelCommands])
