@@ -178,7 +178,8 @@ export const betaQuantile = (a: number, b: number): Quantile => {
         next = (lo + hi) / 2
       }
       if (!(next > lo && next < hi)) next = (lo + hi) / 2
-      if (Math.abs(next - x) <= 1e-13 * Math.max(x, 1e-300) || hi - lo <= 1e-15 * hi) return next
+      // relative to the distance from the nearer end: near 1, a U-shaped beta's CDF is steep in 1 − x
+      if (Math.abs(next - x) <= 1e-13 * Math.max(Math.min(x, 1 - x), 1e-300) || hi - lo <= 2e-16 * hi) return next
       x = next
     }
     return x

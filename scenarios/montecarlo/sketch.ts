@@ -7,7 +7,7 @@
 // are counted as zero, so then |v − x| < 1e-9. (Float rounding of the bucket index can add ~1e-13 relative.)
 // Why it holds: bucket i holds the magnitudes in (γ^(i−1), γ^i] with γ = (1 + α)/(1 − α) and answers
 // 2γ^i/(γ + 1), which is within α of every magnitude in the bucket; answers are clamped to [min, max], which
-// only moves them towards x.
+// only moves them towards x. The smallest and largest ranks (p = 0, p = 1 and tiny samples) answer min/max exactly.
 //
 // MEMORY does not grow with n: one count per occupied bucket range, i.e. about ln(max|x| / min|x|) / (2α) counts
 // per sign (≈ 1 150 for values spanning one decade at α = 0.001), however many values are added.
@@ -38,7 +38,6 @@ export interface BucketsJson {
 class Buckets {
   offset = 0
   counts = new Float64Array(0)
-  total = 0
 
   add(index: number, n: number): void {
     if (this.counts.length === 0) {
@@ -48,7 +47,6 @@ class Buckets {
       this.grow(index)
     }
     this.counts[index - this.offset]! += n
-    this.total += n
   }
 
   private grow(index: number): void {
@@ -72,20 +70,27 @@ class Buckets {
     return { offset: this.offset + first, counts: Array.from(this.counts.subarray(first, last + 1)) }
   }
 
+  /** Adds counts[k] to bucket offset + k for every k: one range check and at most one reallocation. */
+  addCounts(offset: number, counts: ArrayLike<number>): void {
+    let first = 0
+    let last = counts.length - 1
+    while (first <= last && counts[first] === 0) first++
+    while (last >= first && counts[last] === 0) last--
+    if (first > last) return
+    this.add(offset + first, 0)
+    this.add(offset + last, 0)
+    const shift = offset - this.offset
+    const own = this.counts
+    for (let k = first; k <= last; k++) own[shift + k]! += counts[k] as number
+  }
+
   mergeFrom(other: Buckets): void {
-    const c = other.counts
-    for (let i = 0; i < c.length; i++) {
-      const n = c[i] as number
-      if (n !== 0) this.add(other.offset + i, n)
-    }
+    this.addCounts(other.offset, other.counts)
   }
 
   static fromJSON(j: BucketsJson): Buckets {
     const b = new Buckets()
-    for (let i = 0; i < j.counts.length; i++) {
-      const n = j.counts[i] as number
-      if (n !== 0) b.add(j.offset + i, n)
-    }
+    b.addCounts(j.offset, j.counts)
     return b
   }
 }
@@ -128,6 +133,8 @@ export class QuantileSketch {
   /** Adds one finite value; NaN or ±Infinity is a caller bug and throws. */
   add(x: number): void {
     if (!Number.isFinite(x)) throw new RangeError(`QuantileSketch.add: value must be finite (got ${x})`)
+    // −0 would make min/max depend on arrival order (−0 < 0 is false) and does not survive JSON
+    if (x === 0) x = 0
     this.n++
     if (x < this.lo) this.lo = x
     if (x > this.hi) this.hi = x
@@ -155,6 +162,9 @@ export class QuantileSketch {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile p must be in [0, 1] (got ${p})`)
     if (this.n === 0) return NaN
     const rank = Math.floor(p * (this.n - 1))
+    // the extremes are kept exactly
+    if (rank === 0) return this.lo
+    if (rank === this.n - 1) return this.hi
     let seen = 0
     let v: number | undefined
     // negatives from the largest magnitude down, then zero, then positives from the smallest magnitude up

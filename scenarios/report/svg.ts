@@ -38,7 +38,7 @@ export const renderPlotSvg = (options: Plot.PlotOptions, size: ChartSize = CHART
     width: size.width,
     height: size.height,
     style: { fontFamily: FONT_FAMILY, fontSize: "12px", color: INK.text, background: "white", overflow: "visible" },
-    document: document as unknown as Document
+    document: document as unknown as NonNullable<Plot.PlotOptions["document"]>
   })
   // Plot returns <figure> when it draws its own legend or title; charts here never ask it to, so this is an <svg>
   if (node.tagName.toLowerCase() !== "svg")

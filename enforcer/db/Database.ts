@@ -1,0 +1,182 @@
+// PostgreSQL, the durable truth: embedded PGlite (one process only, guarded by a lock file) or a server through pg.
+// Both drivers are told to return int8 as bigint, numeric as an exact string and date as 'YYYY-MM-DD'.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs"
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
+import { pathToFileURL } from "node:url"
+import { PGlite } from "@electric-sql/pglite"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely"
+import { FileMigrationProvider, Migrator } from "kysely/migration"
+import pg from "pg"
+import { EnforcerConfig } from "../config/EnforcerConfig.ts"
+import { DatabaseError } from "../errors.ts"
+import type { DB } from "./schema.table.ts"
+
+const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const
+
+export interface DatabaseShape {
+  readonly db: Kysely<DB>
+  readonly kind: "pglite" | "pg"
+  /** Run one query (or a transaction) and map any driver error to DatabaseError. */
+  readonly use: <A>(f: (db: Kysely<DB>) => Promise<A>) => Effect.Effect<A, DatabaseError>
+}
+
+export class Database extends Context.Service<Database, DatabaseShape>()("enforcer/Database") {
+  /** Opens, migrates and (at scope end) closes the database the configuration names. */
+  static readonly layer = Layer.effect(
+    Database,
+    Effect.gen(function*() {
+      const config = yield* EnforcerConfig
+      const db = yield* Effect.acquireRelease(openDatabase(config.database), (h) => Effect.promise(() => h.close()))
+      yield* migrate(db.db)
+      return makeShape(db.db, db.kind)
+    })
+  )
+
+  /** Wraps a Kysely opened elsewhere (tests share one PGlite between two service instances). Not closed here. */
+  static readonly layerFrom = (db: Kysely<DB>, kind: "pglite" | "pg") => Layer.succeed(Database, makeShape(db, kind))
+}
+
+const makeShape = (db: Kysely<DB>, kind: "pglite" | "pg"): DatabaseShape => ({
+  db,
+  kind,
+  use: (f) =>
+    Effect.tryPromise({
+      try: () => f(db),
+      catch: (cause) => new DatabaseError({ message: `database: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+    })
+})
+
+interface Opened {
+  readonly db: Kysely<DB>
+  readonly kind: "pglite" | "pg"
+  readonly close: () => Promise<void>
+}
+
+export const openDatabase = (
+  config: { readonly _tag: "Embedded"; readonly dir: string } | {
+    readonly _tag: "Server"
+    readonly url: Redacted.Redacted<string>
+    readonly schema?: string | undefined
+  }
+): Effect.Effect<Opened, DatabaseError> =>
+  Effect.tryPromise({
+    try: async (): Promise<Opened> => {
+      if (config._tag === "Embedded") {
+        mkdirSync(config.dir, { recursive: true })
+        const releaseLock = takeLock(path.join(config.dir, "..", "pg.lock"))
+        try {
+          const pglite = await PGlite.create(config.dir, {
+            parsers: { [OID.INT8]: (x: string) => BigInt(x), [OID.NUMERIC]: (x: string) => x, [OID.DATE]: (x: string) => x }
+          })
+          const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+          return {
+            db,
+            kind: "pglite",
+            close: async () => {
+              await db.destroy().catch(() => undefined)
+              await pglite.close().catch(() => undefined)
+              releaseLock()
+            }
+          }
+        } catch (e) {
+          releaseLock()
+          throw e
+        }
+      }
+      const schema = config.schema
+      if (schema !== undefined) {
+        // a fresh schema per test file: parallel suites never see each other's rows
+        const admin = new pg.Client({ connectionString: Redacted.value(config.url) })
+        await admin.connect()
+        try {
+          await admin.query(`create schema if not exists "${schema.replaceAll('"', "")}"`)
+        } finally {
+          await admin.end()
+        }
+      }
+      const pool = new pg.Pool({
+        connectionString: Redacted.value(config.url),
+        max: 10,
+        ...(schema !== undefined ? { options: `-c search_path="${schema.replaceAll('"', "")}"` } : {}),
+        types: {
+          getTypeParser: ((oid: number, format?: string) => {
+            if (oid === OID.INT8) return (x: string) => BigInt(x)
+            if (oid === OID.NUMERIC || oid === OID.DATE) return (x: string) => x
+            return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)
+          }) as typeof pg.types.getTypeParser
+        }
+      })
+      pool.on("error", () => undefined) // idle-client errors surface on the next query instead of crashing
+      await pool.query("select 1")
+      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+      return { db, kind: "pg", close: () => db.destroy() }
+    },
+    catch: (cause) =>
+      new DatabaseError({
+        message: config._tag === "Embedded"
+          ? `cannot open the embedded database in ${config.dir}: ${cause instanceof Error ? cause.message : String(cause)}`
+          : `cannot connect to DATABASE_URL: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause
+      })
+  })
+
+/** PGlite corrupts its files if two processes open them: a lock file with our pid refuses the second. */
+const takeLock = (lockPath: string): (() => void) => {
+  const tryCreate = () => {
+    const fd = openSync(lockPath, "wx")
+    writeSync(fd, String(process.pid))
+    closeSync(fd)
+  }
+  try {
+    tryCreate()
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+    const pid = Number(readFileSync(lockPath, "utf8").trim())
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`it is in use by process ${pid} (a running \`econ serve\`?); stop it or route commands through it`)
+    }
+    rmSync(lockPath, { force: true }) // stale lock of a crashed process
+    tryCreate()
+  }
+  return () => rmSync(lockPath, { force: true })
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+export const migrate = (db: Kysely<DB>) =>
+  Effect.tryPromise({
+    try: async () => {
+      const migrator = new Migrator({
+        db,
+        provider: new FileMigrationProvider({
+          fs,
+          path,
+          migrationFolder: path.resolve(import.meta.dirname, "migrations"),
+          import: (p: string) => import(pathToFileURL(p).href)
+        } as ConstructorParameters<typeof FileMigrationProvider>[0])
+      })
+      const { error, results } = await migrator.migrateToLatest()
+      if (error) {
+        const failed = results?.find((r) => r.status === "Error")
+        throw new Error(`migration ${failed?.migrationName ?? "?"} failed: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    },
+    catch: (cause) => new DatabaseError({ message: cause instanceof Error ? cause.message : String(cause), cause })
+  })
+
+/** `sum(...)` is numeric: a string on both drivers, null over no rows. */
+export const sumToBigInt = (v: unknown): bigint => (v === null || v === undefined ? 0n : BigInt(String(v)))
+
+export { sql }

@@ -1,0 +1,118 @@
+// Users are whole people. A month's flow (churn, a conversion, an upgrade, a tier's sign-ups) is a rate times users,
+// rarely whole: each flow moves the whole part and carries the fraction (in micro-users) into its next month, so over
+// time every flow moves exactly its rate's share to within one user, and no tier ever gains or loses a fraction.
+//
+// Counts are JS numbers holding exact integers: users × rate-per-million stays below 2^53 up to MAX_USERS users.
+
+/** Rates are integers per million (6 decimals), draws and sign-ups integers in micro-users. */
+export const PER_MILLION = 1_000_000
+
+/** Largest tier population the exact integer arithmetic allows (users × 10^6 + carry < 2^53). */
+export const MAX_USERS = 1_000_000_000
+
+export class EngineRangeError extends Error {
+  readonly tier: string
+  readonly month: string
+  constructor(tier: string, month: string, users: number) {
+    super(`${month}: ${users} ${tier} users is beyond the engine's exact range of ${MAX_USERS} per tier; check the growth inputs`)
+    this.tier = tier
+    this.month = month
+  }
+}
+
+/** Everything that moves users, per tier in tier order (free first). */
+export interface FlowPlan {
+  readonly tiers: ReadonlyArray<string>
+  readonly months: number
+  readonly start: ReadonlyArray<number>
+  readonly churnPpm: ReadonlyArray<number>
+  /** tier k → k + 1 */
+  readonly upPpm: ReadonlyArray<number>
+  /** tier k → k − 1 */
+  readonly downPpm: ReadonlyArray<number>
+  /** free (tier 0) → tier k */
+  readonly conversionPpm: ReadonlyArray<number>
+  /** expected sign-ups of tier k in month i at [k · months + i], micro-users */
+  readonly signupsMicro: ReadonlyArray<number>
+}
+
+/**
+ * The user base month by month. `step(i)` applies month i's movements to last month's users (start: the close of the
+ * month before the horizon): churn, conversion, downgrades and upgrades act on last month's users of each tier, then
+ * the month's sign-ups join. No tier loses more users than it had: a flow that would is cut, and the cut part stays
+ * owed in its carry.
+ */
+export class UserFlows {
+  readonly plan: FlowPlan
+  readonly users: Float64Array
+  readonly signups: Float64Array
+  readonly churned: Float64Array
+  private readonly prev: Float64Array
+  private readonly carry: Float64Array
+  private readonly k: number
+
+  constructor(plan: FlowPlan) {
+    this.plan = plan
+    this.k = plan.tiers.length
+    this.users = Float64Array.from(plan.start)
+    this.prev = new Float64Array(this.k)
+    this.signups = new Float64Array(this.k)
+    this.churned = new Float64Array(this.k)
+    // per tier: churn, up, down, conversion-into, sign-ups
+    this.carry = new Float64Array(this.k * 5)
+  }
+
+  /** Moves `ratePpm` of `n` users with the carry in slot `c`, never more than `left`; returns the whole users moved. */
+  private take(n: number, ratePpm: number, c: number, left: number): number {
+    if (ratePpm === 0) return 0
+    const due = n * ratePpm + (this.carry[c] as number)
+    let moved = Math.floor(due / PER_MILLION)
+    let rest = due - moved * PER_MILLION
+    if (moved > left) {
+      rest += (moved - left) * PER_MILLION
+      moved = left
+    }
+    this.carry[c] = rest
+    return moved
+  }
+
+  step(i: number, monthKey: string): void {
+    const { plan, k, users, prev, carry } = this
+    prev.set(users)
+    for (let t = 0; t < k; t++) {
+      const n = prev[t] as number
+      let left = n
+      const churned = this.take(n, plan.churnPpm[t] as number, t * 5, left)
+      left -= churned
+      this.churned[t] = churned
+      users[t] = (users[t] as number) - churned
+      if (t === 0) {
+        for (let j = 1; j < k; j++) {
+          const moved = this.take(n, plan.conversionPpm[j] as number, j * 5 + 3, left)
+          left -= moved
+          users[0] = (users[0] as number) - moved
+          users[j] = (users[j] as number) + moved
+        }
+      } else {
+        const down = this.take(n, plan.downPpm[t] as number, t * 5 + 2, left)
+        left -= down
+        users[t] = (users[t] as number) - down
+        users[t - 1] = (users[t - 1] as number) + down
+      }
+      if (t < k - 1) {
+        const up = this.take(n, plan.upPpm[t] as number, t * 5 + 1, left)
+        users[t] = (users[t] as number) - up
+        users[t + 1] = (users[t + 1] as number) + up
+      }
+    }
+    for (let t = 0; t < k; t++) {
+      const due = (plan.signupsMicro[t * plan.months + i] as number) + (carry[t * 5 + 4] as number)
+      const joined = Math.floor(due / PER_MILLION)
+      carry[t * 5 + 4] = due - joined * PER_MILLION
+      this.signups[t] = joined
+      const total = (users[t] as number) + joined
+      if (total > MAX_USERS) throw new EngineRangeError(plan.tiers[t] as string, monthKey, total)
+      users[t] = total
+    }
+  }
+}

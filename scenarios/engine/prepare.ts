@@ -1,0 +1,174 @@
+// Compiles a decoded scenario into the engine's fast form, once per run: user-flow rates per million, expected
+// sign-ups in micro-users, and each month's exact per-user cost of every line as integers on one scale per line.
+import * as BigDecimal from "effect/BigDecimal"
+import {
+  FULL_USAGE,
+  JETTYTHUNDER_LINES,
+  keptFraction,
+  type Money,
+  roundMoney,
+  type Sheet,
+  sumMoney,
+  TIER_IDS,
+  type TierId,
+  tierOf,
+  type UsageFractions,
+  USAGE_LINES,
+  usageCostLines,
+  type UsageLineName
+} from "../../model/index.ts"
+import type { ScenarioState } from "../scenario/load.ts"
+import { type FractionSeries, type Scenario, USAGE_DIMENSIONS, type UsageDimension } from "../scenario/schema.ts"
+import type { FlowPlan } from "./flows.ts"
+import { fractionAt, rampLength, seriesMicro } from "./series.ts"
+
+/** Cost lines of a month, in report order: the usage-driven ones, then support. */
+export type LineName = UsageLineName | "support"
+export const LINES: ReadonlyArray<LineName> = [...USAGE_LINES, "support"]
+/** Index of revenue in the per-user tables: priced like a line (price × users), booked the same way. */
+export const REVENUE = LINES.length
+
+export interface EngineInput {
+  readonly name: string
+  readonly monthKeys: ReadonlyArray<string>
+  readonly tiers: ReadonlyArray<TierId>
+  readonly flows: FlowPlan
+  /** decimal scale of row r (each line, then revenue) in every table */
+  readonly rowScale: ReadonlyArray<number>
+  /**
+   * Per-user amounts: tables[j][r · K + k] is row r (line or revenue) for tier k, an integer at rowScale[r]. Month i
+   * uses table tableOf[i]; months after every ramp has ended share the last table.
+   */
+  readonly tables: ReadonlyArray<ReadonlyArray<bigint>>
+  readonly tableOf: ReadonlyArray<number>
+  /** booked fixed costs per month, and their items */
+  readonly fixed: ReadonlyArray<Money>
+  readonly fixedItems: ReadonlyArray<Readonly<Record<string, Money>>>
+  /** rows summed into the JettyThunder revenue pool */
+  readonly poolRows: ReadonlyArray<number>
+}
+
+const ZERO = BigDecimal.fromBigInt(0n)
+const ONE = BigDecimal.fromBigInt(1n)
+
+export const monthKeyAt = (start: string, i: number): string => {
+  const m = Number(start.slice(0, 4)) * 12 + Number(start.slice(5, 7)) - 1 + i
+  return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`
+}
+
+const ppm = (d: BigDecimal.BigDecimal | undefined): number => (d === undefined ? 0 : Number(BigDecimal.scale(d, 6).value))
+
+const usageSeries = (scenario: Scenario, tier: TierId, dim: UsageDimension): FractionSeries | undefined =>
+  scenario.usage?.[tier]?.[dim] ?? scenario.usage?.default?.[dim]
+
+/** Support per user of a tier: the scenario's amount (one for every paid tier, or per tier), else the sheet's for paid tiers. */
+const supportOf = (scenario: Scenario, sheet: Sheet, tier: TierId): BigDecimal.BigDecimal => {
+  const s = scenario.support_per_user
+  const fallback = tier === "free" ? ZERO : sheet.support_per_user_month
+  if (s === undefined) return fallback
+  if (BigDecimal.isBigDecimal(s)) return tier === "free" ? ZERO : s
+  return s[tier] ?? fallback
+}
+
+const fixedSchedule = (state: ScenarioState, monthKeys: ReadonlyArray<string>) => {
+  const f = state.scenario.fixed_costs ?? state.sheet.fixed_costs
+  const steps = Array.isArray(f) ? f : [{ from: monthKeys[0]!, costs: f as Readonly<Record<string, BigDecimal.BigDecimal>> }]
+  const items: Array<Readonly<Record<string, Money>>> = []
+  const totals: Array<Money> = []
+  let current: Readonly<Record<string, Money>> = {}
+  let total = ZERO
+  let next = 0
+  for (const key of monthKeys) {
+    while (next < steps.length && steps[next]!.from <= key) {
+      current = Object.fromEntries(Object.entries(steps[next]!.costs).map(([k, v]) => [k, roundMoney(v)]))
+      total = sumMoney(Object.values(current))
+      next++
+    }
+    items.push(current)
+    totals.push(total)
+  }
+  return { items, totals }
+}
+
+export const prepare = (state: ScenarioState): EngineInput => {
+  const { scenario, sheet } = state
+  const months = scenario.horizon_months
+  const monthKeys = Array.from({ length: months }, (_, i) => monthKeyAt(scenario.start, i))
+  const tiers = TIER_IDS
+  const K = tiers.length
+  const u = scenario.users
+
+  const signupsMicro = new Array<number>(K * months).fill(0)
+  if (u.signups !== undefined) {
+    const total = seriesMicro(u.signups.per_month, months)
+    tiers.forEach((t, k) => {
+      const share = BigInt(ppm(u.signups!.mix[t]))
+      // micro-users × share per million, truncated to the micro-user: what a tier gets of the month's sign-ups
+      for (let i = 0; i < months; i++) signupsMicro[k * months + i] = Number((total[i]! * share) / 1_000_000n)
+    })
+  }
+  const flows: FlowPlan = {
+    tiers,
+    months,
+    start: tiers.map((t) => u.start[t] ?? 0),
+    churnPpm: tiers.map((t) => ppm(u.churn?.[t])),
+    upPpm: tiers.map((t) => (t === "free" || t === "enterprise" ? 0 : ppm(u.upgrade?.[t]))),
+    downPpm: tiers.map((t) => (t === "free" ? 0 : ppm(u.downgrade?.[t]))),
+    conversionPpm: tiers.map((t) => (t === "free" ? 0 : ppm(u.conversion?.[t]))),
+    signupsMicro
+  }
+
+  const opt = scenario.optimizations ?? {}
+  const placement = {
+    kept: keptFraction(sheet, {
+      duplicateRatio: opt.dedup === true ? scenario.media?.duplicate_ratio : undefined,
+      mix: opt.compression === true ? scenario.media?.mix ?? sheet.media.default_mix : undefined
+    }),
+    cold: opt.tiering === true ? scenario.tiering?.cold_share ?? ZERO : ZERO
+  }
+
+  const series = tiers.map((t) => USAGE_DIMENSIONS.map((d) => usageSeries(scenario, t, d)))
+  const tableCount = 1 + Math.max(0, ...series.flat().map((s) => (s === undefined ? 0 : rampLength(s))))
+  const tierDefs = tiers.map((t) => tierOf(sheet, t))
+  const support = tiers.map((t) => supportOf(scenario, sheet, t))
+  const R = REVENUE + 1
+  const exact: Array<Array<BigDecimal.BigDecimal>> = []
+  for (let j = 0; j < tableCount; j++) {
+    const row = new Array<BigDecimal.BigDecimal>(R * K)
+    tiers.forEach((_, k) => {
+      const dims = series[k]!
+      const usage: UsageFractions = tableCount === 1 && dims.every((s) => s === undefined)
+        ? FULL_USAGE
+        : {
+          requests: dims[0] === undefined ? ONE : fractionAt(dims[0], j),
+          redis: dims[1] === undefined ? ONE : fractionAt(dims[1], j),
+          storage: dims[2] === undefined ? ONE : fractionAt(dims[2], j),
+          bandwidth: dims[3] === undefined ? ONE : fractionAt(dims[3], j)
+        }
+      const lines = usageCostLines(sheet, tierDefs[k]!, usage, placement)
+      USAGE_LINES.forEach((name, l) => (row[l * K + k] = lines[name]))
+      row[LINES.indexOf("support") * K + k] = support[k]!
+      row[REVENUE * K + k] = tierDefs[k]!.price
+    })
+    exact.push(row)
+  }
+  const rowScale = Array.from({ length: R }, (_, r) => {
+    let s = 0
+    for (const row of exact) for (let k = 0; k < K; k++) s = Math.max(s, row[r * K + k]!.scale)
+    return s
+  })
+  const tables = exact.map((row) => row.map((v, idx) => BigDecimal.scale(v, rowScale[Math.floor(idx / K)]!).value))
+  const fixed = fixedSchedule(state, monthKeys)
+  return {
+    name: scenario.name,
+    monthKeys,
+    tiers,
+    flows,
+    rowScale,
+    tables,
+    tableOf: monthKeys.map((_, i) => Math.min(i, tableCount - 1)),
+    fixed: fixed.totals,
+    fixedItems: fixed.items,
+    poolRows: JETTYTHUNDER_LINES.map((l) => LINES.indexOf(l))
+  }
+}

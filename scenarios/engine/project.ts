@@ -1,0 +1,115 @@
+// The monthly projection: users by tier, revenue, each cost line, gross profit and margin, fixed costs, net and
+// cumulative profit, the JettyThunder pool, the break-even month. Exact to the cent; the deterministic run, Monte Carlo,
+// sensitivity and goal seek all call this one function.
+//
+// Booking rule: each line (and revenue) is booked once per month for all tiers together, as a supplier bills it:
+// roundMoney(Σ per-user amount × users). Per-tier figures (CSV rows) are that booked amount split by largest remainder
+// of the tiers' exact shares, so they always add up to the month's line.
+import * as BigDecimal from "effect/BigDecimal"
+import { allocate, type Money, percent, roundMoney } from "../../model/index.ts"
+import { UserFlows } from "./flows.ts"
+import { type EngineInput, LINES, REVENUE } from "./prepare.ts"
+
+export interface MonthResult {
+  readonly month: string
+  /** billed users per tier, tier order */
+  readonly users: ReadonlyArray<number>
+  readonly signups: ReadonlyArray<number>
+  readonly churned: ReadonlyArray<number>
+  readonly revenue: Money
+  /** booked amount per cost line, LINES order */
+  readonly lines: ReadonlyArray<Money>
+  readonly variableCosts: Money
+  readonly grossProfit: Money
+  /** gross profit / revenue × 100, one decimal half-even; undefined without revenue */
+  readonly grossMarginPct: BigDecimal.BigDecimal | undefined
+  readonly fixed: Money
+  readonly netProfit: Money
+  readonly cumulativeNetProfit: Money
+  readonly jettythunderPool: Money
+  /** with `detail`: byTier[r][k] = row r (each line, then revenue) allocated to tier k */
+  readonly byTier?: ReadonlyArray<ReadonlyArray<Money>>
+}
+
+export interface Projection {
+  readonly input: EngineInput
+  readonly months: ReadonlyArray<MonthResult>
+  /** first month index with net profit ≥ 0 (the plan's break-even: the month's profit covers fixed costs), or −1 */
+  readonly breakEvenIndex: number
+  /** first month index with cumulative net profit ≥ 0 (everything spent so far recovered), or −1 */
+  readonly paybackIndex: number
+}
+
+const ZERO = BigDecimal.fromBigInt(0n)
+
+/** An exact amount booked to the cent. Already on the cent grid, roundMoney would return it unchanged: skip the call. */
+const book = (value: bigint, scale: number): Money => {
+  const exact = BigDecimal.make(value, scale)
+  return scale <= 2 ? exact : roundMoney(exact)
+}
+
+export const project = (input: EngineInput, options: { readonly detail?: boolean } = {}): Projection => {
+  const { tiers, monthKeys, tables, tableOf, rowScale, poolRows } = input
+  const K = tiers.length
+  const rows = REVENUE + 1
+  const flows = new UserFlows(input.flows)
+  const big = new Array<bigint>(K)
+  const booked = new Array<Money>(rows)
+  const out: Array<MonthResult> = []
+  let cumulative = ZERO
+  let breakEvenIndex = -1
+  let paybackIndex = -1
+  for (let i = 0; i < monthKeys.length; i++) {
+    const month = monthKeys[i]!
+    flows.step(i, month)
+    for (let k = 0; k < K; k++) big[k] = BigInt(flows.users[k] as number)
+    const table = tables[tableOf[i]!]!
+    for (let r = 0; r < rows; r++) {
+      let acc = 0n
+      const base = r * K
+      for (let k = 0; k < K; k++) {
+        const n = big[k]!
+        if (n !== 0n) acc += table[base + k]! * n
+      }
+      booked[r] = book(acc, rowScale[r]!)
+    }
+    let variable = ZERO
+    for (let l = 0; l < REVENUE; l++) variable = BigDecimal.sum(variable, booked[l]!)
+    let pool = ZERO
+    for (const r of poolRows) pool = BigDecimal.sum(pool, booked[r]!)
+    const revenue = booked[REVENUE]!
+    const grossProfit = BigDecimal.subtract(revenue, variable)
+    const fixed = input.fixed[i]!
+    const netProfit = BigDecimal.subtract(grossProfit, fixed)
+    cumulative = BigDecimal.sum(cumulative, netProfit)
+    if (breakEvenIndex < 0 && !BigDecimal.isNegative(netProfit)) breakEvenIndex = i
+    if (paybackIndex < 0 && !BigDecimal.isNegative(cumulative)) paybackIndex = i
+    let byTier: Array<Array<Money>> | undefined
+    if (options.detail === true) {
+      byTier = []
+      for (let r = 0; r < rows; r++) {
+        const weights = big.map((n, k) => table[r * K + k]! * n)
+        byTier.push(allocate(booked[r]!, weights))
+      }
+    }
+    out.push({
+      month,
+      users: Array.from(flows.users),
+      signups: Array.from(flows.signups),
+      churned: Array.from(flows.churned),
+      revenue,
+      lines: booked.slice(0, REVENUE),
+      variableCosts: variable,
+      grossProfit,
+      grossMarginPct: percent(grossProfit, revenue),
+      fixed,
+      netProfit,
+      cumulativeNetProfit: cumulative,
+      jettythunderPool: pool,
+      ...(byTier === undefined ? {} : { byTier })
+    })
+  }
+  return { input, months: out, breakEvenIndex, paybackIndex }
+}
+
+export { LINES }

@@ -1,0 +1,87 @@
+// A projection in the public JSON contract (summary.json, `econ run --json`) and as CSV rows (one per month × tier).
+// Money leaves as decimal strings with two places; counts as integers.
+import * as BigDecimal from "effect/BigDecimal"
+import { formatMoney, formatPercent, sumMoney } from "../../model/index.ts"
+import type { MonthFigures, ProjectionRow, ScenarioSummary } from "../report/summary.ts"
+import { LINES, REVENUE } from "./prepare.ts"
+import type { MonthResult, Projection } from "./project.ts"
+
+/** A margin with no revenue behind it reads 0.0: the contract wants a number, and 0% is what a chart should draw. */
+const pct = (p: BigDecimal.BigDecimal | undefined): string => (p === undefined ? "0.0" : formatPercent(p))
+
+const perTier = (tiers: ReadonlyArray<string>, values: ReadonlyArray<number>): Record<string, number> =>
+  Object.fromEntries(tiers.map((t, k) => [t, values[k]!]))
+
+export interface MonthJson extends MonthFigures {
+  readonly paying_users: number
+  readonly signups: Readonly<Record<string, number>>
+  readonly churned: Readonly<Record<string, number>>
+  readonly fixed_costs: Readonly<Record<string, string>>
+}
+
+export const monthJson = (p: Projection, m: MonthResult, i: number): MonthJson => {
+  const tiers = p.input.tiers
+  return {
+    month: m.month,
+    users: perTier(tiers, m.users),
+    paying_users: payingUsers(m),
+    signups: perTier(tiers, m.signups),
+    churned: perTier(tiers, m.churned),
+    revenue: formatMoney(m.revenue),
+    costs: Object.fromEntries(LINES.map((l, j) => [l, formatMoney(m.lines[j]!)])),
+    gross_profit: formatMoney(m.grossProfit),
+    gross_margin_pct: pct(m.grossMarginPct),
+    fixed: formatMoney(m.fixed),
+    fixed_costs: Object.fromEntries(Object.entries(p.input.fixedItems[i]!).map(([k, v]) => [k, formatMoney(v)])),
+    net_profit: formatMoney(m.netProfit),
+    cumulative_net_profit: formatMoney(m.cumulativeNetProfit),
+    jettythunder_pool: formatMoney(m.jettythunderPool)
+  }
+}
+
+/** Users of every tier but Free. */
+export const payingUsers = (m: MonthResult): number => m.users.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
+
+export interface SummaryJson extends ScenarioSummary {
+  readonly months: ReadonlyArray<MonthJson>
+  /** first month whose cumulative net profit is ≥ 0 */
+  readonly payback_month: string | null
+}
+
+export const summaryJson = (p: Projection): SummaryJson => ({
+  scenario: p.input.name,
+  months: p.months.map((m, i) => monthJson(p, m, i)),
+  break_even_month: p.breakEvenIndex < 0 ? null : p.input.monthKeys[p.breakEvenIndex]!,
+  payback_month: p.paybackIndex < 0 ? null : p.input.monthKeys[p.paybackIndex]!
+})
+
+/**
+ * projection.csv rows: per month and tier, each line's share of the month's booked amount (largest remainder, so a
+ * month's tier rows add up to its summary figures exactly). Needs a projection run with `detail`.
+ */
+export const projectionRows = (p: Projection): ReadonlyArray<ProjectionRow> => {
+  const rows: Array<ProjectionRow> = []
+  for (const m of p.months) {
+    const byTier = m.byTier
+    if (byTier === undefined) throw new Error("projectionRows: run project() with { detail: true }")
+    p.input.tiers.forEach((tier, k) => {
+      const lines = LINES.map((_, l) => byTier[l]![k]!)
+      const revenue = byTier[REVENUE]![k]!
+      const variable = sumMoney(lines)
+      const gross = BigDecimal.subtract(revenue, variable)
+      rows.push({
+        month: m.month,
+        tier,
+        users: m.users[k]!,
+        signups: m.signups[k]!,
+        churned: m.churned[k]!,
+        revenue: formatMoney(revenue),
+        ...Object.fromEntries(LINES.map((l, j) => [l, formatMoney(lines[j]!)])),
+        variable_costs: formatMoney(variable),
+        gross_profit: formatMoney(gross),
+        jettythunder_pool: formatMoney(sumMoney(p.input.poolRows.map((r) => byTier[r]![k]!)))
+      })
+    })
+  }
+  return rows
+}
