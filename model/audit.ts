@@ -92,7 +92,18 @@ class Auditor {
     finding: () => Omit<Finding, "id" | "where">
   ): void {
     this.checks.push({ id, where, status: holds ? "holds" : "fails" })
-    if (!holds) this.findings.push({ id, where, ...finding() })
+    if (!holds) {
+      const f = finding()
+      this.findings.push({
+        id,
+        kind: f.kind,
+        figure: f.figure,
+        where,
+        stated: f.stated,
+        computed: f.computed,
+        explanation: f.explanation
+      })
+    }
   }
 
   unverifiable(id: string, where: string, note: string): void {

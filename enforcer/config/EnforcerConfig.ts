@@ -12,6 +12,7 @@ import { DEFAULT_SHEET_PATH } from "../../scenarios/sheetFile.ts"
 
 export type DatabaseConfig =
   | { readonly _tag: "Embedded"; readonly dir: string }
+  | { readonly _tag: "Memory" }
   | { readonly _tag: "Server"; readonly url: Redacted.Redacted<string>; readonly schema?: string | undefined }
 
 export type S3Config =
@@ -212,7 +213,13 @@ export const redactUrl = (url: string): string => {
 
 /** One line per setting, secrets redacted: what `serve` prints at start. */
 export const describeSettings = (s: EnforcerSettings): ReadonlyArray<string> => [
-  `database: ${s.database._tag === "Embedded" ? `embedded PGlite (${s.database.dir})` : redactUrl(Redacted.value(s.database.url))}`,
+  `database: ${
+    s.database._tag === "Embedded"
+      ? `embedded PGlite (${s.database.dir})`
+      : s.database._tag === "Memory"
+      ? "in-memory PGlite"
+      : redactUrl(Redacted.value(s.database.url))
+  }`,
   `redis:    ${redactUrl(Redacted.value(s.redisUrl))} (keys under "${s.keyPrefix}:")`,
   `s3:       ${s.s3._tag === "Embedded" ? `embedded s3rver (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
   `cold:     ${s.coldStorage.mode === "bucket" ? `bucket ${s.coldStorage.bucket}` : `storage class ${s.coldStorage.storageClass}`}`,

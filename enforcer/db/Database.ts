@@ -12,7 +12,7 @@ import * as Redacted from "effect/Redacted"
 import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely"
 import { FileMigrationProvider, Migrator } from "kysely/migration"
 import pg from "pg"
-import { EnforcerConfig } from "../config/EnforcerConfig.ts"
+import { type DatabaseConfig, EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { DatabaseError } from "../errors.ts"
 import type { DB } from "./schema.table.ts"
 
@@ -57,22 +57,21 @@ interface Opened {
   readonly close: () => Promise<void>
 }
 
-export const openDatabase = (
-  config: { readonly _tag: "Embedded"; readonly dir: string } | {
-    readonly _tag: "Server"
-    readonly url: Redacted.Redacted<string>
-    readonly schema?: string | undefined
-  }
-): Effect.Effect<Opened, DatabaseError> =>
+const PARSERS = { [OID.INT8]: (x: string) => BigInt(x), [OID.NUMERIC]: (x: string) => x, [OID.DATE]: (x: string) => x }
+
+export const openDatabase = (config: DatabaseConfig): Effect.Effect<Opened, DatabaseError> =>
   Effect.tryPromise({
     try: async (): Promise<Opened> => {
+      if (config._tag === "Memory") {
+        const pglite = await PGlite.create({ parsers: PARSERS })
+        const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+        return { db, kind: "pglite", close: () => db.destroy().then(() => pglite.close()).catch(() => undefined) }
+      }
       if (config._tag === "Embedded") {
         mkdirSync(config.dir, { recursive: true })
         const releaseLock = takeLock(path.join(config.dir, "..", "pg.lock"))
         try {
-          const pglite = await PGlite.create(config.dir, {
-            parsers: { [OID.INT8]: (x: string) => BigInt(x), [OID.NUMERIC]: (x: string) => x, [OID.DATE]: (x: string) => x }
-          })
+          const pglite = await PGlite.create(config.dir, { parsers: PARSERS })
           const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
           return {
             db,
@@ -118,8 +117,8 @@ export const openDatabase = (
     },
     catch: (cause) =>
       new DatabaseError({
-        message: config._tag === "Embedded"
-          ? `cannot open the embedded database in ${config.dir}: ${cause instanceof Error ? cause.message : String(cause)}`
+        message: config._tag !== "Server"
+          ? `cannot open the embedded database${config._tag === "Embedded" ? ` in ${config.dir}` : ""}: ${cause instanceof Error ? cause.message : String(cause)}`
           : `cannot connect to DATABASE_URL: ${cause instanceof Error ? cause.message : String(cause)}`,
         cause
       })

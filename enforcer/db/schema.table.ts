@@ -4,12 +4,14 @@ import type { ColumnType, Generated } from "kysely"
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type Int8 = ColumnType<bigint, bigint | number | string, bigint | number | string>
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type GeneratedInt8 = ColumnType<bigint, bigint | number | string | undefined, bigint | number | string>
 /** NUMERIC arrives as a string on both drivers: parse it with BigDecimal, never with parseFloat. */
 type Numeric = ColumnType<string, string, string>
 
 export interface UsersTable {
   id: string
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
 }
 
 export interface ApiKeysTable {
@@ -17,7 +19,7 @@ export interface ApiKeysTable {
   user_id: string
   key_hash: string
   key_prefix: string
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
   revoked_at: Timestamp | null
 }
 
@@ -27,8 +29,8 @@ export interface UserStorageQuotasTable {
   monthly_price: Numeric
   period_start: Timestamp
   period_end: Timestamp
-  created_at: Generated<Timestamp>
-  updated_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
+  updated_at: GeneratedTimestamp
 }
 
 export interface ContentObjectsTable {
@@ -39,7 +41,7 @@ export interface ContentObjectsTable {
   object_key: string
   storage_class: Generated<"hot" | "cold">
   refcount: number
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
 }
 
 export interface AssetsTable {
@@ -49,10 +51,10 @@ export interface AssetsTable {
   size_bytes: Int8
   mime_type: string
   cache_key: string
-  hit_count: Generated<Int8>
-  last_accessed: Generated<Timestamp>
+  hit_count: GeneratedInt8
+  last_accessed: GeneratedTimestamp
   ttl_expires_at: Timestamp | null
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
 }
 
 export interface IdempotencyKeysTable {
@@ -60,7 +62,7 @@ export interface IdempotencyKeysTable {
   key: string
   status: number
   response: string
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
 }
 
 export type LedgerKind =
@@ -75,30 +77,30 @@ export type LedgerKind =
   | "reconcile"
 
 export interface UsageLedgerTable {
-  id: Generated<Int8>
+  id: GeneratedInt8
   user_id: string
   period_start: ColumnType<Date, Date | string, Date | string>
   occurred_at: Timestamp
   kind: LedgerKind
   op_id: string
-  requests: Generated<Int8>
-  redis_bytes: Generated<Int8>
-  storage_bytes: Generated<Int8>
-  bandwidth_bytes: Generated<Int8>
+  requests: GeneratedInt8
+  redis_bytes: GeneratedInt8
+  storage_bytes: GeneratedInt8
+  bandwidth_bytes: GeneratedInt8
   asset_id: string | null
   tier: string | null
   amount: Numeric | null
 }
 
 export interface TieringMovesTable {
-  id: Generated<Int8>
+  id: GeneratedInt8
   user_id: string
   content_hash: string
   size_bytes: Int8
   from_class: string
   to_class: string
   monthly_saving: Numeric
-  moved_at: Generated<Timestamp>
+  moved_at: GeneratedTimestamp
 }
 
 export interface UsageAlertsTable {
@@ -107,7 +109,7 @@ export interface UsageAlertsTable {
   dimension: string
   percent: Numeric
   message: string
-  created_at: Generated<Timestamp>
+  created_at: GeneratedTimestamp
 }
 
 export interface DB {

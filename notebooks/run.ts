@@ -1,0 +1,16 @@
+// Runs every notebook against the shipped price sheet and writes reports/notebooks/<name>/index.html (+ .md, .svg).
+import * as Result from "effect/Result"
+import { loadSheet } from "../scenarios/sheetFile.ts"
+import { tierEconomicsNotebook } from "./01-tier-economics.ts"
+
+const sheet = loadSheet()
+if (Result.isFailure(sheet)) {
+  process.stderr.write(`notebooks: ${sheet.failure.message}\n`)
+  process.exit(2)
+}
+const out = process.argv[2] ?? "reports/notebooks"
+const notebooks = [["01-tier-economics", tierEconomicsNotebook(sheet.success)]] as const
+for (const [name, nb] of notebooks) {
+  nb.write(`${out}/${name}`)
+  process.stdout.write(`wrote ${out}/${name}/index.html\n`)
+}
