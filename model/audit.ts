@@ -9,7 +9,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { breakEven, type CostBasis, fixedCostsOf, type Mix, unitEconomics } from "./breakeven.ts"
 import { divideRounded, formatMoney, formatPercent, formatUsd, type Money, percent, roundMoney, sumMoney, ZERO } from "./money.ts"
-import { isTierId, MEDIA_TYPES, type Sheet, type TierId, tierOf } from "./sheet.ts"
+import { isTierId, MEDIA_TYPES, type Sheet, type Stated, type TierId, tierOf } from "./sheet.ts"
 import { blendedCompressionRatio } from "./savings.ts"
 import { tierEconomics, type TierEconomics } from "./tiers.ts"
 import { agentcacheCost, internalCost, transferRecord } from "./transfer.ts"
@@ -282,7 +282,7 @@ const auditAccounting = (a: Auditor, sheet: Sheet): void => {
   const stTier = sheet.stated.tiers[am.tier]
   if (stTier !== undefined) {
     a.check(`accounting_model.vs_cost_to_us`, ACCOUNTING, eq(diagram, stTier.cost_to_us), () => ({
-      kind: "arithmetic",
+      kind: "omission",
       figure: `${tier.name} cost_to_us against the Accounting Model's boxes`,
       stated: fm(stTier.cost_to_us),
       computed: fm(diagram),
@@ -397,44 +397,54 @@ const auditProjection = (a: Auditor, sheet: Sheet): void => {
     explanation: `The Pro tier table lists JettySpeed overhead ${usd(lineAmount(e, "jettyspeed") ?? ZERO)} a user; ${nText} users cost ${usd(jettyspeed)}, not in the projection.`
   }))
   const listed = sumMoney([pj.redis, pj.lyve_storage, pj.bandwidth, pj.jettythunder_api, pj.support])
-  simple("total_costs.sum", pj.total_costs, listed, `The listed lines, added.`)
   const withFixed = BigDecimal.sum(listed, fixed)
   const allIn = sumMoney([listed, fixed, bandwidth, jettyspeed])
   const netFixed = BigDecimal.subtract(pj.revenue, withFixed)
   const netAllIn = BigDecimal.subtract(pj.revenue, allIn)
   const allInNote = `All in (plus bandwidth ${usd(bandwidth)} and JettySpeed ${usd(jettyspeed)}, see their findings): `
+  // Each total below fails as an "omission" when it follows from the figure before it (the flaw is the left-out fixed
+  // costs), and as "arithmetic" when it does not even follow from that.
+  const totalFollows = eq(pj.total_costs, listed)
   a.check("projection_pro_1000.total_costs", where, eq(pj.total_costs, withFixed), () => ({
-    kind: "omission",
+    kind: totalFollows ? "omission" : "arithmetic",
     figure: "Projection: Total Costs",
     stated: fm(pj.total_costs),
     computed: fm(withFixed),
-    explanation: `The listed lines do add to ${usd(listed)}, but the ${usd(fixed)} monthly fixed costs of the Break-Even Analysis ` +
-      `(infrastructure, support, development) are left out. ${allInNote}${usd(allIn)}.`
+    explanation: (totalFollows
+      ? `The listed lines do add to ${usd(listed)}, but`
+      : `The listed lines add to ${usd(listed)}, not ${usd(pj.total_costs)}, and`) +
+      ` the ${usd(fixed)} monthly fixed costs of the Break-Even Analysis (infrastructure, support, development) are left out: ` +
+      `${usd(withFixed)}. ${allInNote}${usd(allIn)}.`
   }))
+  const netFollows = eq(pj.net_profit, BigDecimal.subtract(pj.revenue, pj.total_costs))
   a.check("projection_pro_1000.net_profit", where, eq(pj.net_profit, netFixed), () => ({
-    kind: "omission",
+    kind: netFollows ? "omission" : "arithmetic",
     figure: "Projection: Net Profit",
     stated: fm(pj.net_profit),
     computed: fm(netFixed),
-    explanation: `${usd(pj.revenue)} − ${usd(pj.total_costs)} = ${usd(BigDecimal.subtract(pj.revenue, pj.total_costs))} is before fixed costs; ` +
-      `net of ${usd(fixed)} fixed it is ${usd(netFixed)}. ${allInNote}${usd(netAllIn)}.`
+    explanation: `${usd(pj.revenue)} − ${usd(pj.total_costs)} = ${usd(BigDecimal.subtract(pj.revenue, pj.total_costs))}` +
+      (netFollows ? " is before fixed costs" : `, not ${usd(pj.net_profit)}`) +
+      `; net of ${usd(fixed)} fixed it is ${usd(netFixed)}. ${allInNote}${usd(netAllIn)}.`
   }))
   const pctFixed = percent(netFixed, pj.revenue)
+  const pctFollows = statedPercentHolds(pj.margin_pct, pj.net_profit, pj.revenue)
   a.check("projection_pro_1000.margin_pct", where, statedPercentHolds(pj.margin_pct, netFixed, pj.revenue), () => ({
-    kind: "omission",
+    kind: pctFollows ? "omission" : "arithmetic",
     figure: "Projection: net margin %",
     stated: plain(pj.margin_pct),
     computed: pctFixed === undefined ? "n/a" : formatPercent(pctFixed),
-    explanation: `${usd(pj.net_profit)} / ${usd(pj.revenue)} = ${pctText(percent(pj.net_profit, pj.revenue))} matches the stated figures, ` +
-      `which leave out fixed costs: ${usd(netFixed)} / ${usd(pj.revenue)} = ${pctText(pctFixed)}. All in: ${pctText(percent(netAllIn, pj.revenue))}.`
+    explanation: `${usd(pj.net_profit)} / ${usd(pj.revenue)} = ${pctText(percent(pj.net_profit, pj.revenue))}` +
+      (pctFollows ? " matches the stated figures, which leave out fixed costs" : `, not ${plain(pj.margin_pct)}%`) +
+      `; net of fixed costs ${usd(netFixed)} / ${usd(pj.revenue)} = ${pctText(pctFixed)}. All in: ${pctText(percent(netAllIn, pj.revenue))}.`
   }))
-  simple("annual_profit.sum", pj.annual_profit, times(pj.net_profit, 12), `12 × the stated monthly net profit.`)
+  const annualFollows = eq(pj.annual_profit, times(pj.net_profit, 12))
   a.check("projection_pro_1000.annual_profit", where, eq(pj.annual_profit, times(netFixed, 12)), () => ({
-    kind: "omission",
+    kind: annualFollows ? "omission" : "arithmetic",
     figure: "Projection: Annual Projection",
     stated: fm(pj.annual_profit),
     computed: fm(times(netFixed, 12)),
-    explanation: `12 × ${usd(netFixed)} net of fixed costs. All in: 12 × ${usd(netAllIn)} = ${usd(times(netAllIn, 12))}.`
+    explanation: (annualFollows ? `12 × the stated ${usd(pj.net_profit)}, which leaves out fixed costs; ` : `Not 12 × the stated ${usd(pj.net_profit)} either; `) +
+      `12 × ${usd(netFixed)} net of fixed costs = ${usd(times(netFixed, 12))}. All in: 12 × ${usd(netAllIn)} = ${usd(times(netAllIn, 12))}.`
   }))
 }
 
@@ -459,12 +469,15 @@ const auditBreakEven = (a: Auditor, sheet: Sheet): void => {
   const fixed = fixedCostsOf(sheet)
   const contribution = BigDecimal.subtract(e.price, e.cost)
   a.check("break_even.users", BREAK_EVEN, r._tag === "Reached" && r.users === BigInt(be.users), () => ({
-    kind: "arithmetic",
+    // with no break-even at all, the figure is a false claim rather than a miscount
+    kind: r._tag === "Reached" ? "arithmetic" : "claim",
     figure: `Break-even: ${be.users} ${name} users`,
     stated: String(be.users),
     computed: r._tag === "Reached" ? r.users.toString() : "never",
     explanation: `Each ${name} user contributes ${usd(e.price)} − ${usd(e.cost)} = ${usd(contribution)}; ` +
-      `${usd(fixed)} fixed / ${usd(contribution)} = ${BigDecimal.isPositive(contribution) ? plain(divideRounded(fixed, contribution, 1, "half-even")) : "∞"}` +
+      (BigDecimal.isPositive(contribution)
+        ? `${usd(fixed)} fixed / ${usd(contribution)} = ${plain(divideRounded(fixed, contribution, 1, "half-even"))}`
+        : `no number of users covers ${usd(fixed)} of fixed costs`) +
       (r._tag === "Reached" && r.before !== undefined
         ? `, so the least N with net ≥ 0 is ${r.users} (net ${usd(r.at.net)}; at ${r.before.users}: ${usd(r.before.net)}).`
         : ".") +
@@ -668,5 +681,97 @@ export const audit = (sheet: Sheet, options: AuditOptions = {}): AuditReport => 
   return {
     findings: kinds === undefined ? a.findings : a.findings.filter((f) => kinds.includes(f.kind)),
     checks: a.checks
+  }
+}
+
+/**
+ * The `stated` block as the model computes it, each figure on its own section's basis: what the plan should have
+ * written for every figure the audit checks as arithmetic (fixed costs counted in the projection's totals). Figures the
+ * stated schema has no room to correct (a missing JettySpeed line, a claim, a code sample) are left as they are, so
+ * auditing a sheet with these figures leaves only omission, claim and code findings.
+ */
+export const restatedFigures = (sheet: Sheet): Stated => {
+  const s = sheet.stated
+  const tiers = Object.fromEntries(
+    Object.entries(s.tiers).map(([id, st]) => {
+      if (!isTierId(id)) return [id, st]
+      const e = tierEconomics(sheet, id)
+      const lines = st.lines
+      return [id, {
+        cost_to_us: e.cost,
+        ...(st.margin === undefined ? {} : { margin: e.margin }),
+        ...(st.margin_pct === undefined || e.marginPct === undefined ? {} : { margin_pct: e.marginPct }),
+        ...(lines === undefined
+          ? {}
+          : { lines: Object.fromEntries(Object.entries(lines).map(([n, v]) => [n, lineAmount(e, n) ?? v])) })
+      }]
+    })
+  )
+  const tr = s.transfer_record
+  const rec = transferRecord(sheet, tr.tier, {
+    storageBytes: gbToBytes(tr.storage_gb),
+    bandwidthBytes: gbToBytes(tr.bandwidth_gb),
+    requests: BigInt(tr.requests)
+  })
+  const am = s.accounting_model
+  const amTier = tierOf(sheet, am.tier)
+  const ac = agentcacheCost(sheet, am.tier)
+  const jt = am.tier === tr.tier
+    ? rec.internalCost
+    : internalCost(sheet, {
+      storageBytes: gbToBytes(amTier.limits.storage_gb ?? ZERO),
+      bandwidthBytes: gbToBytes(amTier.limits.bandwidth_gb ?? ZERO),
+      requests: BigInt(sheet.unit_prices.jettythunder_api_block_requests)
+    })
+  const hot = sheet.unit_prices.lyve_per_gb_month
+  const cheaper = percent(BigDecimal.subtract(hot, sheet.unit_prices.cold_per_gb_month), hot)
+  const perType = MEDIA_TYPES.map((m) => BigDecimal.multiply(BigDecimal.subtract(dec(1), sheet.media.compression_ratios[m]), dec(100)))
+  const pj = s.projection_pro_1000
+  const pro = tierEconomics(sheet, "pro")
+  const n = pj.users
+  const line = (name: string) => times(lineAmount(pro, name) ?? ZERO, n)
+  const fixed = fixedCostsOf(sheet)
+  const revenue = times(pro.price, n)
+  const support = times(roundMoney(sheet.support_per_user_month), n)
+  const listed = sumMoney([line("redis"), line("lyve_storage"), pj.bandwidth, line("jettythunder_api"), support])
+  const totalCosts = BigDecimal.sum(listed, fixed)
+  const net = BigDecimal.subtract(revenue, totalCosts)
+  const be = s.break_even
+  const beMix: Mix = { [be.tier]: 1n }
+  const r = breakEven(sheet, beMix)
+  const beUsers = r._tag === "Reached" ? Number(r.users) : be.users
+  const at = unitEconomics(sheet, beMix, BigInt(beUsers))
+  return {
+    ...s,
+    tiers,
+    transfer_record: {
+      ...tr,
+      storage: rec.internalCost.storage,
+      bandwidth: rec.internalCost.bandwidth,
+      api_calls: rec.internalCost.apiCalls,
+      total: rec.internalCost.total,
+      charged_to_user: rec.chargedToUser,
+      margin: rec.margin
+    },
+    accounting_model: { ...am, redis: ac.redis, cloudflare: ac.cloudflare, jettythunder: jt.total },
+    cold_storage_saving_pct: cheaper ?? s.cold_storage_saving_pct,
+    compression_savings_pct: {
+      min: perType.reduce((x, y) => BigDecimal.min(x, y)),
+      max: perType.reduce((x, y) => BigDecimal.max(x, y))
+    },
+    projection_pro_1000: {
+      ...pj,
+      revenue,
+      redis: line("redis"),
+      lyve_storage: line("lyve_storage"),
+      jettythunder_api: line("jettythunder_api"),
+      support,
+      total_costs: totalCosts,
+      net_profit: net,
+      margin_pct: percent(net, revenue) ?? pj.margin_pct,
+      annual_profit: times(net, 12)
+    },
+    fixed_costs_total: fixed,
+    break_even: { ...be, users: beUsers, revenue: at.revenue, profit: at.net, margin_pct: at.netMarginPct ?? be.margin_pct }
   }
 }

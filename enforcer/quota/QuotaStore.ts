@@ -81,6 +81,8 @@ export interface QuotaStoreShape {
     request: QuotaRequest,
     options?: { readonly kind?: string; readonly cacheKey?: string }
   ) => Effect.Effect<Reservation, QuotaDenied | Infra | UnknownUser, Scope.Scope>
+  /** Apply a change that needs no permission (a freed asset's storage, given back), once per `opId`. */
+  readonly applyDelta: (userId: string, period: string, delta: Usage, opId: string) => Effect.Effect<void, RedisUnavailable>
   /** Apply a tier change at once: every snapshot taken before it is invalidated. */
   readonly setTier: (userId: string, tier: TierId) => Effect.Effect<boolean, RedisUnavailable>
   /** Compare Redis with the ledger and overwrite Redis when they differ (only when no request is in flight). */
@@ -346,6 +348,10 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           return res
         })
 
+      const applyDelta: QuotaStoreShape["applyDelta"] = (userId, period, delta, opId) =>
+        commitWith({ id: opId, userId, period, kind: "delta", held: delta, settled: false }, delta, { _tag: "None" }, true)
+          .pipe(Effect.asVoid)
+
       const setTier: QuotaStoreShape["setTier"] = (userId, tier) =>
         redis.script("econSetTier", [keysOf(userId).state], [tier]).pipe(Effect.map((r) => Number(r) === 1))
 
@@ -377,7 +383,7 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           }
         })
 
-      return { snapshot, reserve, grow, touch, commit, release, reserveScoped, setTier, repair }
+      return { snapshot, reserve, grow, touch, commit, release, reserveScoped, applyDelta, setTier, repair }
     })
   )
 }

@@ -1,7 +1,20 @@
 // The model-facing and scenario commands of `econ`.
 import { auditCommand } from "./audit.ts"
 import { breakevenCommand } from "./breakeven.ts"
+import { compareCommand } from "./compare.ts"
+import { goalseekCommand } from "./goalseek.ts"
+import { runCommand } from "./run.ts"
+import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
 
-export const modelCommands = [tiersCommand, transferCommand, breakevenCommand, auditCommand] as const
+export const modelCommands = [
+  tiersCommand,
+  transferCommand,
+  breakevenCommand,
+  auditCommand,
+  runCommand,
+  sensitivityCommand,
+  goalseekCommand,
+  compareCommand
+] as const

@@ -19,7 +19,7 @@ import {
 } from "../../model/index.ts"
 import type { ScenarioState } from "../scenario/load.ts"
 import { type FractionSeries, type Scenario, USAGE_DIMENSIONS, type UsageDimension } from "../scenario/schema.ts"
-import type { FlowPlan } from "./flows.ts"
+import { EngineRangeError, type FlowPlan, MAX_USERS, PER_MILLION } from "./flows.ts"
 import { fractionAt, rampLength, seriesMicro } from "./series.ts"
 
 /** Cost lines of a month, in report order: the usage-driven ones, then support. */
@@ -51,6 +51,16 @@ export interface EngineInput {
 const ZERO = BigDecimal.fromBigInt(0n)
 const ONE = BigDecimal.fromBigInt(1n)
 
+const POW10: Array<bigint> = [1n]
+
+/** The integer value of `v` at a scale ≥ its own (exact: appends zeros). */
+const atScale = (v: BigDecimal.BigDecimal, scale: number): bigint => {
+  const shift = scale - v.scale
+  if (shift === 0) return v.value
+  while (POW10.length <= shift) POW10.push(POW10[POW10.length - 1]! * 10n)
+  return v.value * POW10[shift]!
+}
+
 export const monthKeyAt = (start: string, i: number): string => {
   const m = Number(start.slice(0, 4)) * 12 + Number(start.slice(5, 7)) - 1 + i
   return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`
@@ -72,7 +82,10 @@ const supportOf = (scenario: Scenario, sheet: Sheet, tier: TierId): BigDecimal.B
 
 const fixedSchedule = (state: ScenarioState, monthKeys: ReadonlyArray<string>) => {
   const f = state.scenario.fixed_costs ?? state.sheet.fixed_costs
-  const steps = Array.isArray(f) ? f : [{ from: monthKeys[0]!, costs: f as Readonly<Record<string, BigDecimal.BigDecimal>> }]
+  type Step = { readonly from: string; readonly costs: Readonly<Record<string, BigDecimal.BigDecimal>> }
+  const steps: ReadonlyArray<Step> = Array.isArray(f)
+    ? (f as ReadonlyArray<Step>)
+    : [{ from: monthKeys[0]!, costs: f as Readonly<Record<string, BigDecimal.BigDecimal>> }]
   const items: Array<Readonly<Record<string, Money>>> = []
   const totals: Array<Money> = []
   let current: Readonly<Record<string, Money>> = {}
@@ -90,10 +103,21 @@ const fixedSchedule = (state: ScenarioState, monthKeys: ReadonlyArray<string>) =
   return { items, totals }
 }
 
+const keyCache = new Map<string, ReadonlyArray<string>>()
+const monthKeysOf = (start: string, months: number): ReadonlyArray<string> => {
+  const id = `${start}/${months}`
+  let keys = keyCache.get(id)
+  if (keys === undefined) {
+    keys = Array.from({ length: months }, (_, i) => monthKeyAt(start, i))
+    keyCache.set(id, keys)
+  }
+  return keys
+}
+
 export const prepare = (state: ScenarioState): EngineInput => {
   const { scenario, sheet } = state
   const months = scenario.horizon_months
-  const monthKeys = Array.from({ length: months }, (_, i) => monthKeyAt(scenario.start, i))
+  const monthKeys = monthKeysOf(scenario.start, months)
   const tiers = TIER_IDS
   const K = tiers.length
   const u = scenario.users
@@ -101,10 +125,20 @@ export const prepare = (state: ScenarioState): EngineInput => {
   const signupsMicro = new Array<number>(K * months).fill(0)
   if (u.signups !== undefined) {
     const total = seriesMicro(u.signups.per_month, months)
+    const most = total.reduce((a, b) => (b > a ? b : a), 0n)
+    if (most > BigInt(MAX_USERS) * BigInt(PER_MILLION)) {
+      throw new EngineRangeError("all", monthKeys[total.indexOf(most)]!, Number(most / BigInt(PER_MILLION)))
+    }
     tiers.forEach((t, k) => {
-      const share = BigInt(ppm(u.signups!.mix[t]))
-      // micro-users × share per million, truncated to the micro-user: what a tier gets of the month's sign-ups
-      for (let i = 0; i < months; i++) signupsMicro[k * months + i] = Number((total[i]! * share) / 1_000_000n)
+      const share = ppm(u.signups!.mix[t])
+      // micro-users × share per million, truncated to the micro-user: what a tier gets of the month's sign-ups. Split
+      // as whole users and micro-user rest so every product stays an exact integer below 2^53.
+      for (let i = 0; i < months; i++) {
+        const micro = Number(total[i]!)
+        const whole = Math.floor(micro / PER_MILLION)
+        const rest = micro - whole * PER_MILLION
+        signupsMicro[k * months + i] = whole * share + Math.floor((rest * share) / PER_MILLION)
+      }
     })
   }
   const flows: FlowPlan = {
@@ -129,6 +163,18 @@ export const prepare = (state: ScenarioState): EngineInput => {
 
   const series = tiers.map((t) => USAGE_DIMENSIONS.map((d) => usageSeries(scenario, t, d)))
   const tableCount = 1 + Math.max(0, ...series.flat().map((s) => (s === undefined ? 0 : rampLength(s))))
+  // tiers without their own usage share the `default` series objects: compute each ramp once
+  const rampValues = new Map<FractionSeries, Array<BigDecimal.BigDecimal>>()
+  const shareAt = (s: FractionSeries | undefined, j: number): BigDecimal.BigDecimal => {
+    if (s === undefined) return ONE
+    if (BigDecimal.isBigDecimal(s)) return s
+    let values = rampValues.get(s)
+    if (values === undefined) {
+      values = Array.from({ length: tableCount }, (_, i) => fractionAt(s, i))
+      rampValues.set(s, values)
+    }
+    return values[j]!
+  }
   const tierDefs = tiers.map((t) => tierOf(sheet, t))
   const support = tiers.map((t) => supportOf(scenario, sheet, t))
   const R = REVENUE + 1
@@ -139,12 +185,7 @@ export const prepare = (state: ScenarioState): EngineInput => {
       const dims = series[k]!
       const usage: UsageFractions = tableCount === 1 && dims.every((s) => s === undefined)
         ? FULL_USAGE
-        : {
-          requests: dims[0] === undefined ? ONE : fractionAt(dims[0], j),
-          redis: dims[1] === undefined ? ONE : fractionAt(dims[1], j),
-          storage: dims[2] === undefined ? ONE : fractionAt(dims[2], j),
-          bandwidth: dims[3] === undefined ? ONE : fractionAt(dims[3], j)
-        }
+        : { requests: shareAt(dims[0], j), redis: shareAt(dims[1], j), storage: shareAt(dims[2], j), bandwidth: shareAt(dims[3], j) }
       const lines = usageCostLines(sheet, tierDefs[k]!, usage, placement)
       USAGE_LINES.forEach((name, l) => (row[l * K + k] = lines[name]))
       row[LINES.indexOf("support") * K + k] = support[k]!
@@ -157,7 +198,7 @@ export const prepare = (state: ScenarioState): EngineInput => {
     for (const row of exact) for (let k = 0; k < K; k++) s = Math.max(s, row[r * K + k]!.scale)
     return s
   })
-  const tables = exact.map((row) => row.map((v, idx) => BigDecimal.scale(v, rowScale[Math.floor(idx / K)]!).value))
+  const tables = exact.map((row) => row.map((v, idx) => atScale(v, rowScale[Math.floor(idx / K)]!)))
   const fixed = fixedSchedule(state, monthKeys)
   return {
     name: scenario.name,

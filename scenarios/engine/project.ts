@@ -40,13 +40,16 @@ export interface Projection {
   readonly paybackIndex: number
 }
 
-const ZERO = BigDecimal.fromBigInt(0n)
+const POW10 = Array.from({ length: 3 }, (_, i) => 10n ** BigInt(i))
 
-/** An exact amount booked to the cent. Already on the cent grid, roundMoney would return it unchanged: skip the call. */
-const book = (value: bigint, scale: number): Money => {
-  const exact = BigDecimal.make(value, scale)
-  return scale <= 2 ? exact : roundMoney(exact)
-}
+/**
+ * An exact amount (integer `value` at `scale`) booked to the cent, as integer cents. Amounts already on the cent grid
+ * are taken as they are (roundMoney would return them unchanged); the others go through roundMoney, the one rounding.
+ */
+const bookCents = (value: bigint, scale: number): bigint =>
+  scale <= 2 ? value * POW10[2 - scale]! : BigDecimal.scale(roundMoney(BigDecimal.make(value, scale)), 2).value
+
+const money = (cents: bigint): Money => BigDecimal.make(cents, 2)
 
 export const project = (input: EngineInput, options: { readonly detail?: boolean } = {}): Projection => {
   const { tiers, monthKeys, tables, tableOf, rowScale, poolRows } = input
@@ -54,9 +57,11 @@ export const project = (input: EngineInput, options: { readonly detail?: boolean
   const rows = REVENUE + 1
   const flows = new UserFlows(input.flows)
   const big = new Array<bigint>(K)
-  const booked = new Array<Money>(rows)
+  const booked = new Array<bigint>(rows)
   const out: Array<MonthResult> = []
-  let cumulative = ZERO
+  // every booked figure is on the cent grid, so the month's arithmetic after booking is integer cents: exact, and
+  // free of the scale alignment a BigDecimal sum would redo each time
+  let cumulative = 0n
   let breakEvenIndex = -1
   let paybackIndex = -1
   for (let i = 0; i < monthKeys.length; i++) {
@@ -71,41 +76,43 @@ export const project = (input: EngineInput, options: { readonly detail?: boolean
         const n = big[k]!
         if (n !== 0n) acc += table[base + k]! * n
       }
-      booked[r] = book(acc, rowScale[r]!)
+      booked[r] = acc === 0n ? 0n : bookCents(acc, rowScale[r]!)
     }
-    let variable = ZERO
-    for (let l = 0; l < REVENUE; l++) variable = BigDecimal.sum(variable, booked[l]!)
-    let pool = ZERO
-    for (const r of poolRows) pool = BigDecimal.sum(pool, booked[r]!)
+    let variable = 0n
+    for (let l = 0; l < REVENUE; l++) variable += booked[l]!
+    let pool = 0n
+    for (const r of poolRows) pool += booked[r]!
     const revenue = booked[REVENUE]!
-    const grossProfit = BigDecimal.subtract(revenue, variable)
-    const fixed = input.fixed[i]!
-    const netProfit = BigDecimal.subtract(grossProfit, fixed)
-    cumulative = BigDecimal.sum(cumulative, netProfit)
-    if (breakEvenIndex < 0 && !BigDecimal.isNegative(netProfit)) breakEvenIndex = i
-    if (paybackIndex < 0 && !BigDecimal.isNegative(cumulative)) paybackIndex = i
+    const gross = revenue - variable
+    const fixed = BigDecimal.scale(input.fixed[i]!, 2).value
+    const net = gross - fixed
+    cumulative += net
+    if (breakEvenIndex < 0 && net >= 0n) breakEvenIndex = i
+    if (paybackIndex < 0 && cumulative >= 0n) paybackIndex = i
     let byTier: Array<Array<Money>> | undefined
     if (options.detail === true) {
       byTier = []
       for (let r = 0; r < rows; r++) {
         const weights = big.map((n, k) => table[r * K + k]! * n)
-        byTier.push(allocate(booked[r]!, weights))
+        byTier.push(allocate(money(booked[r]!), weights))
       }
     }
+    const grossProfit = money(gross)
+    const revenueMoney = money(revenue)
     out.push({
       month,
       users: Array.from(flows.users),
       signups: Array.from(flows.signups),
       churned: Array.from(flows.churned),
-      revenue,
-      lines: booked.slice(0, REVENUE),
-      variableCosts: variable,
+      revenue: revenueMoney,
+      lines: booked.slice(0, REVENUE).map(money),
+      variableCosts: money(variable),
       grossProfit,
-      grossMarginPct: percent(grossProfit, revenue),
-      fixed,
-      netProfit,
-      cumulativeNetProfit: cumulative,
-      jettythunderPool: pool,
+      grossMarginPct: percent(grossProfit, revenueMoney),
+      fixed: money(fixed),
+      netProfit: money(net),
+      cumulativeNetProfit: money(cumulative),
+      jettythunderPool: money(pool),
       ...(byTier === undefined ? {} : { byTier })
     })
   }

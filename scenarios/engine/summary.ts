@@ -42,7 +42,8 @@ export const monthJson = (p: Projection, m: MonthResult, i: number): MonthJson =
 /** Users of every tier but Free. */
 export const payingUsers = (m: MonthResult): number => m.users.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
 
-export interface SummaryJson extends ScenarioSummary {
+/** The deterministic part of the summary; Monte Carlo, sensitivity and the rest are added by runScenario. */
+export interface SummaryJson extends Omit<ScenarioSummary, "monte_carlo" | "sensitivity" | "two_way"> {
   readonly months: ReadonlyArray<MonthJson>
   /** first month whose cumulative net profit is ≥ 0 */
   readonly payback_month: string | null

@@ -142,13 +142,19 @@ export const Check = Schema.Struct({
   month: Schema.optionalKey(Month),
   /** unit_contribution only: evaluated in the first month with at least this many paying users */
   at_paying_users: Schema.optionalKey(Count),
+  /** inclusive bounds (≥ min, ≤ max) */
   min: Schema.optionalKey(SignedDecimal),
   max: Schema.optionalKey(SignedDecimal),
+  /** strict bounds (> above, < below): "<2% churn" is below: 2 */
+  above: Schema.optionalKey(SignedDecimal),
+  below: Schema.optionalKey(SignedDecimal),
   /** the plan's wording of the target, shown next to the figure */
   source: Schema.optionalKey(Schema.String)
 }).check(
   Schema.makeFilter((c) =>
-    c.min !== undefined || c.max !== undefined ? true : { path: ["min"], issue: "A check needs min or max (or both)" }
+    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined
+      ? true
+      : { path: ["min"], issue: "A check needs a bound: min, max, above or below" }
   ),
   Schema.makeFilter((c) =>
     c.metric !== "unit_contribution" || c.at_paying_users !== undefined

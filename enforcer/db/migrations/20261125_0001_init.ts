@@ -116,7 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("from_class", "text", (c) => c.notNull())
     .addColumn("to_class", "text", (c) => c.notNull())
     // positive when moving to cold: what the move saves per month at the sheet's unit prices
-    .addColumn("monthly_saving", "numeric(14, 6)", (c) => c.notNull())
+    .addColumn("monthly_saving", "numeric(24, 12)", (c) => c.notNull())
     .addColumn("moved_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
 

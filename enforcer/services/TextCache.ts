@@ -1,0 +1,123 @@
+// The text cache: API responses kept in Redis with a TTL bounded by the tier. Every accepted call is a cache request;
+// stored bytes count against the Redis allowance until the entry is deleted or expires.
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { cacheRequest, NO_USAGE, textCacheWrite, tierOf } from "../../model/index.ts"
+import { EnforcerConfig } from "../config/EnforcerConfig.ts"
+import { Database } from "../db/Database.ts"
+import { appendLedger } from "../db/ledger.repository.ts"
+import { type Contention, type DatabaseError, InvalidRequest, type QuotaDenied, type RedisUnavailable, type UnknownUser } from "../errors.ts"
+import { PriceSheet } from "../quota/PriceSheet.ts"
+import { QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
+import { TimeSource } from "../quota/TimeSource.ts"
+import { tenantKeys } from "../redis/keys.ts"
+import { RedisClient } from "../redis/RedisClient.ts"
+
+export interface CachePutResult {
+  readonly key: string
+  readonly sizeBytes: bigint
+  readonly ttlSeconds: number
+  readonly expiresAt: Date
+}
+
+type Failure = QuotaDenied | RedisUnavailable | DatabaseError | Contention | UnknownUser
+
+export interface TextCacheShape {
+  readonly put: (userId: string, key: string, value: string, ttlSeconds: number | undefined) =>
+    Effect.Effect<CachePutResult, Failure | InvalidRequest>
+  /** The value, or undefined on a miss (a miss is still a counted request). */
+  readonly get: (userId: string, key: string) => Effect.Effect<string | undefined, Failure>
+  readonly remove: (userId: string, key: string) => Effect.Effect<boolean, Failure>
+}
+
+/** Default TTL when the client gives none: an hour, or the tier's maximum if that is shorter. */
+export const DEFAULT_TEXT_TTL_SECONDS = 3600
+
+export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enforcer/TextCache") {
+  static readonly layer = Layer.effect(
+    TextCache,
+    Effect.gen(function*() {
+      const config = yield* EnforcerConfig
+      const quota = yield* QuotaStore
+      const database = yield* Database
+      const redis = yield* RedisClient
+      const sheet = yield* PriceSheet
+      const time = yield* TimeSource
+
+      const record = (res: Reservation, now: number, redisBytes: bigint) =>
+        database.use((db) =>
+          appendLedger(db, [{
+            userId: res.userId,
+            period: res.period,
+            occurredAt: new Date(now),
+            kind: "cache_request",
+            opId: res.id,
+            requests: 1n,
+            redisBytes
+          }])
+        )
+
+      const put: TextCacheShape["put"] = (userId, key, value, ttlSeconds) =>
+        Effect.scoped(Effect.gen(function*() {
+          const size = BigInt(Buffer.byteLength(value, "utf8"))
+          const snap = yield* quota.snapshot(userId)
+          const max = tierOf(sheet, snap.tier).ttl.text_max_seconds
+          const ttl = ttlSeconds ?? Math.min(DEFAULT_TEXT_TTL_SECONDS, max)
+          if (ttl < 1 || ttl > max) {
+            return yield* new InvalidRequest({
+              code: "invalid_ttl",
+              field: "ttl",
+              message: `ttl must be between 1 and ${max} seconds on the ${tierOf(sheet, snap.tier).name} tier, got ${ttl}`
+            })
+          }
+          const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key })
+          const now = yield* time.now
+          yield* record(res, now, size)
+          const expiresAt = now + ttl * 1000
+          yield* quota.commit(res, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
+            _tag: "CachePut",
+            cacheKey: key,
+            value,
+            ttlMs: ttl * 1000,
+            expiresAt
+          }).pipe(
+            // the value was not stored: the request must not stay billed
+            Effect.tapError(() =>
+              database.use((db) =>
+                appendLedger(db, [{ userId, period: res.period, occurredAt: new Date(now), kind: "void", opId: res.id, requests: -1n }])
+              ).pipe(Effect.ignore)
+            )
+          )
+          return { key, sizeBytes: size, ttlSeconds: ttl, expiresAt: new Date(expiresAt) }
+        }))
+
+      const get: TextCacheShape["get"] = (userId, key) =>
+        Effect.scoped(Effect.gen(function*() {
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_get" })
+          const now = yield* time.now
+          const k = tenantKeys(config.keyPrefix, userId)
+          // the accounting's expiry is authoritative: an entry past it is a miss even if Redis has not evicted it yet
+          const [value, exp] = yield* redis.run((r) =>
+            Promise.all([r.get(k.cacheEntry(key)), r.zscore(k.cacheExp, key)])
+          )
+          yield* record(res, now, 0n)
+          yield* quota.commit(res, { ...NO_USAGE, requests: 1n })
+          return value !== null && exp !== null && Number(exp) > now ? value : undefined
+        }))
+
+      const remove: TextCacheShape["remove"] = (userId, key) =>
+        Effect.scoped(Effect.gen(function*() {
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_delete" })
+          const now = yield* time.now
+          const k = tenantKeys(config.keyPrefix, userId)
+          const existed = (yield* redis.run((r) => r.hexists(k.cacheSizes, key))) === 1
+          yield* record(res, now, 0n)
+          yield* quota.commit(res, { ...NO_USAGE, requests: 1n }, { _tag: "CacheDelete", cacheKey: key })
+          return existed
+        }))
+
+      return { put, get, remove }
+    })
+  )
+}

@@ -1,0 +1,109 @@
+// Users and API keys: a key is shown once at creation and stored only as its SHA-256. A tier change is written to
+// PostgreSQL (the truth) and then to Redis, where it invalidates every decision in flight.
+import { createHash, randomBytes, randomUUID } from "node:crypto"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { formatMoney, roundMoney, type TierId, tierOf } from "../../model/index.ts"
+import { Database } from "../db/Database.ts"
+import { createUser, findUserByKeyHash, listUsers, setUserTier, type UserRow } from "../db/users.repository.ts"
+import { type DatabaseError, type RedisUnavailable, UnknownUser } from "../errors.ts"
+import { PriceSheet } from "../quota/PriceSheet.ts"
+import { QuotaStore } from "../quota/QuotaStore.ts"
+import { periodBounds, periodOf, TimeSource } from "../quota/TimeSource.ts"
+
+export interface NewUser {
+  readonly userId: string
+  readonly apiKey: string
+  readonly tier: TierId
+}
+
+export interface UsersShape {
+  readonly add: (tier: TierId) => Effect.Effect<NewUser, DatabaseError>
+  readonly setTier: (
+    userId: string,
+    tier: TierId
+  ) => Effect.Effect<{ readonly userId: string; readonly tier: TierId; readonly previous: TierId }, UnknownUser | DatabaseError | RedisUnavailable>
+  readonly list: Effect.Effect<ReadonlyArray<UserRow>, DatabaseError>
+  /** The user a bearer key belongs to, or undefined (unknown or revoked). */
+  readonly authenticate: (apiKey: string) => Effect.Effect<string | undefined, DatabaseError>
+}
+
+export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex")
+
+const newApiKey = () => `ak_${randomBytes(24).toString("base64url")}`
+
+export class Users extends Context.Service<Users, UsersShape>()("enforcer/Users") {
+  static readonly layer = Layer.effect(
+    Users,
+    Effect.gen(function*() {
+      const database = yield* Database
+      const sheet = yield* PriceSheet
+      const time = yield* TimeSource
+      const quota = yield* QuotaStore
+      const priceOf = (tier: TierId) => formatMoney(roundMoney(tierOf(sheet, tier).price))
+
+      // bearer keys are checked on every request: remember the answer briefly (keys are never re-assigned)
+      const keyCache = new Map<string, { readonly userId: string; readonly at: number }>()
+
+      const add: UsersShape["add"] = (tier) =>
+        Effect.gen(function*() {
+          const now = yield* time.now
+          const period = periodOf(now)
+          const { start, end } = periodBounds(period)
+          const userId = randomUUID()
+          const apiKey = newApiKey()
+          yield* database.use((db) =>
+            createUser(db, {
+              userId,
+              tier,
+              keyId: randomUUID(),
+              keyHash: hashApiKey(apiKey),
+              keyPrefix: apiKey.slice(0, 11),
+              monthlyPrice: priceOf(tier),
+              period,
+              periodStart: start,
+              periodEnd: end,
+              now: new Date(now)
+            })
+          )
+          return { userId, apiKey, tier }
+        })
+
+      const setTier: UsersShape["setTier"] = (userId, tier) =>
+        Effect.gen(function*() {
+          const now = yield* time.now
+          const r = yield* database.use((db) =>
+            setUserTier(db, {
+              userId,
+              tier,
+              monthlyPrice: priceOf(tier),
+              period: periodOf(now),
+              now: new Date(now),
+              opId: `tier:${userId}:${randomUUID()}`
+            })
+          )
+          if (r === undefined) return yield* new UnknownUser({ userId })
+          // not loaded in Redis yet: the next request loads the new tier from PostgreSQL
+          yield* quota.setTier(userId, tier)
+          return { userId, tier, previous: r.previous }
+        })
+
+      const authenticate: UsersShape["authenticate"] = (apiKey) =>
+        Effect.gen(function*() {
+          const hash = hashApiKey(apiKey)
+          const now = Date.now()
+          const hit = keyCache.get(hash)
+          if (hit && now - hit.at < 30_000) return hit.userId
+          const userId = yield* database.use((db) => findUserByKeyHash(db, hash))
+          if (userId !== undefined) {
+            if (keyCache.size > 10_000) keyCache.clear()
+            keyCache.set(hash, { userId, at: now })
+          }
+          return userId
+        })
+
+      return { add, setTier, list: database.use(listUsers), authenticate }
+    })
+  )
+}

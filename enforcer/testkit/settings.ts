@@ -1,0 +1,45 @@
+// Test settings: each test file gets its own Redis key prefix, temp dirs, and its own database (in-memory PGlite,
+// or a fresh schema on the machine's PostgreSQL when TEST_DATABASE_URL is set), so parallel files never collide.
+import { randomBytes } from "node:crypto"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as Redacted from "effect/Redacted"
+import { type DatabaseConfig, defaultSettings, type EnforcerSettings } from "../config/EnforcerConfig.ts"
+
+export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+export const TEST_DATABASE_URL = process.env["TEST_DATABASE_URL"]
+
+export const uniqueId = (label: string) => `${label}_${randomBytes(5).toString("hex")}`
+
+export interface DbVariant {
+  readonly name: "pglite" | "postgres"
+  readonly config: () => DatabaseConfig
+}
+
+/** PGlite always; the PostgreSQL server too when CI gives its URL (PGlite alone proves nothing about races). */
+export const DB_VARIANTS: ReadonlyArray<DbVariant> = [
+  { name: "pglite", config: () => ({ _tag: "Memory" }) },
+  ...(TEST_DATABASE_URL === undefined ? [] : [{
+    name: "postgres" as const,
+    config: (): DatabaseConfig => ({ _tag: "Server", url: Redacted.make(TEST_DATABASE_URL), schema: uniqueId("t") })
+  }])
+]
+
+export const testSettings = (overrides: Partial<EnforcerSettings> = {}): EnforcerSettings => {
+  const dataDir = mkdtempSync(join(tmpdir(), "econ-test-"))
+  return {
+    ...defaultSettings(dataDir),
+    port: 0,
+    redisUrl: Redacted.make(REDIS_URL),
+    keyPrefix: uniqueId("econtest"),
+    database: { _tag: "Memory" },
+    s3: { _tag: "Embedded", dir: join(dataDir, "s3"), bucket: "econ-test" },
+    adminToken: Redacted.make("test-admin-token-0123456789"),
+    reservationTtlMs: 3_000,
+    partSizeBytes: 64 * 1024,
+    uploadGrantBytes: 100_000n,
+    jobsIntervalMs: 0,
+    ...overrides
+  }
+}

@@ -1,0 +1,57 @@
+// Tier economics on the plan's own numbers, and the laws every tier table obeys.
+import * as BigDecimal from "effect/BigDecimal"
+import * as Result from "effect/Result"
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import YAML from "yaml"
+import { formatMoney, formatPercent, sumMoney, toCents } from "./money.ts"
+import { decodeSheet, TIER_IDS } from "./sheet.ts"
+import { allTierEconomics, limitsOf, tierEconomics, tiersByPrice } from "./tiers.ts"
+
+const sheet = Result.getOrThrow(decodeSheet(YAML.parse(readFileSync(new URL("./price-sheet.yaml", import.meta.url), "utf8"))))
+
+describe("tier economics", () => {
+  it("Pro: 7.50 + 1.00 + 1.00 + 0.50 + 0.50 = 10.50, margin 38.50, 78.6 %", () => {
+    const e = tierEconomics(sheet, "pro")
+    const lines = Object.fromEntries(e.lines.map((l) => [l.name, formatMoney(l.amount)]))
+    expect(lines).toEqual({
+      redis: "7.50",
+      lyve_storage: "1.00",
+      text_cache: "0.00",
+      workers: "1.00",
+      jettythunder_api: "0.50",
+      jettyspeed: "0.50"
+    })
+    expect(formatMoney(e.cost)).toBe("10.50")
+    expect(formatMoney(e.margin)).toBe("38.50")
+    expect(formatPercent(e.marginPct!)).toBe("78.6")
+  })
+  it("Starter costs 2.60 (the plan says 2.80); Business 39.01 (the plan says 35)", () => {
+    expect(formatMoney(tierEconomics(sheet, "starter").cost)).toBe("2.60")
+    expect(formatMoney(tierEconomics(sheet, "business").cost)).toBe("39.01")
+  })
+  it("Free has no margin percent (price 0) and costs the plan's 0.50", () => {
+    const e = tierEconomics(sheet, "free")
+    expect(e.marginPct).toBeUndefined()
+    expect(formatMoney(e.cost)).toBe("0.50")
+  })
+  it("every tier: cost = Σ lines, margin = price − cost, each line on the cent grid", () => {
+    for (const e of allTierEconomics(sheet)) {
+      expect(BigDecimal.equals(e.cost, sumMoney(e.lines.map((l) => l.amount)))).toBe(true)
+      expect(BigDecimal.equals(e.margin, BigDecimal.subtract(e.price, e.cost))).toBe(true)
+      for (const l of e.lines) expect(() => toCents(l.amount)).not.toThrow()
+    }
+  })
+  it("limits are exact bytes, decimal units; Enterprise requests are unlimited", () => {
+    expect(limitsOf(sheet.tiers.find((t) => t.id === "pro")!)).toEqual({
+      requests: 150_000n,
+      redisBytes: 500_000_000n,
+      storageBytes: 20_000_000_000n,
+      bandwidthBytes: 50_000_000_000n
+    })
+    expect(limitsOf(sheet.tiers.find((t) => t.id === "enterprise")!).requests).toBeNull()
+  })
+  it("orders tiers by price", () => {
+    expect(tiersByPrice(sheet).map((t) => t.id)).toEqual([...TIER_IDS])
+  })
+})

@@ -1,0 +1,79 @@
+// `econ run FILE [--out DIR] [--runs N] [--seed S] [--workers W] [--json]`: the main job. The exact monthly projection
+// as a table (or the summary JSON), Monte Carlo bands with --runs, the scenario's checks, and the report with --out.
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { Command, Flag } from "effect/cli"
+import { runScenario, type ScenarioRun } from "../engine/runScenario.ts"
+import { progressBar } from "../montecarlo/progressBar.ts"
+import { formatSummaryTable } from "../report/write.ts"
+import { Findings, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
+import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
+
+const runsFlag = Flag.Int("runs").pipe(
+  Flag.withDescription("Monte Carlo runs (0: none); default: the scenario's monte_carlo.runs, else 0"),
+  Flag.optional
+)
+const seedFlag = Flag.Int("seed").pipe(Flag.withDescription("Monte Carlo seed; default: the scenario's monte_carlo.seed, else 1"), Flag.optional)
+const workersFlag = Flag.Int("workers").pipe(Flag.withDescription("Worker threads; default: all cores"), Flag.optional)
+
+const checksTable = (run: ScenarioRun): string =>
+  formatTable(
+    ["check", "target", "figure", "result"],
+    run.checks.map((c) => [c.name, c.target, c.value, c.pass ? "PASS" : "FAIL"])
+  )
+
+const planTable = (run: ScenarioRun): string =>
+  formatTable(
+    ["line", "plan", "engine", "difference"],
+    (run.planLines ?? []).map((l) => [l.item, l.plan ?? "—", l.engine, l.difference ?? ""]),
+    new Set([1, 2, 3])
+  )
+
+export const runCommand = Command.make(
+  "run",
+  { file: scenarioArgument(), out: outFlag, runs: runsFlag, seed: seedFlag, workers: workersFlag, json: jsonFlag },
+  Effect.fn(function*({ file, out, runs, seed, workers, json }) {
+    const loaded = yield* useScenario(file)
+    const mc = loaded.state.scenario.monte_carlo
+    const n = Option.getOrElse(runs, () => mc?.runs ?? 0)
+    const s = Option.getOrElse(seed, () => mc?.seed ?? 1)
+    if (n < 0) return yield* new UsageError({ message: `--runs: expected a whole number ≥ 0, got ${n}` })
+    if (s < 0) return yield* new UsageError({ message: `--seed: expected a whole number ≥ 0, got ${s}` })
+    if (Option.isSome(workers) && workers.value < 1) {
+      return yield* new UsageError({ message: `--workers: expected a whole number ≥ 1, got ${workers.value}` })
+    }
+    const run = yield* engineTryPromise(() =>
+      runScenario(loaded, {
+        runs: n,
+        seed: s,
+        ...(Option.isSome(workers) ? { workers: workers.value } : {}),
+        onProgress: progressBar(process.stderr, "simulating")
+      })
+    )
+    if (Option.isSome(out)) {
+      const margin = loaded.state.scenario.report?.margin_target_pct
+      yield* writeReportDir(out.value, {
+        summary: run.summary,
+        rows: run.rows,
+        notes: run.notes,
+        checks: run.checks,
+        ...(run.baseline === undefined ? {} : { baseline: run.baseline.summary }),
+        ...(margin === undefined ? {} : { marginTargetPct: margin })
+      })
+    }
+    if (json) {
+      yield* printJson(run.summary)
+    } else {
+      yield* printLine(formatSummaryTable(run.summary))
+      if (run.planLines !== undefined) yield* printLine(`\nAgainst the plan's own projection (month 1):\n${planTable(run)}`)
+      if (run.checks.length > 0) yield* printLine(`\n${checksTable(run)}`)
+      for (const note of run.notes) yield* printLine(`\n• ${note}`)
+    }
+    const failed = run.checks.filter((c) => !c.pass).length
+    if (failed > 0) return yield* new Findings({ count: failed })
+  })
+).pipe(
+  Command.withDescription(
+    "Run a scenario: exact monthly projection per tier, Monte Carlo bands with --runs, checks, and a report with --out"
+  )
+)

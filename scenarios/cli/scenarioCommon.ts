@@ -1,0 +1,74 @@
+// Plumbing shared by the scenario commands (run, sensitivity, goalseek, compare): loading a scenario as a usage error,
+// parsing months and percentages, writing a report directory.
+import * as BigDecimal from "effect/BigDecimal"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import { Argument, Flag } from "effect/cli"
+import { EngineRangeError } from "../engine/flows.ts"
+import { monthIndexOf } from "../engine/outputs.ts"
+import type { Projection } from "../engine/project.ts"
+import { writeReport, type ReportInput } from "../report/write.ts"
+import { type LoadedScenario, loadScenario } from "../scenario/load.ts"
+import { UsageError } from "./common.ts"
+
+export const scenarioArgument = (name = "file") =>
+  Argument.String(name).pipe(Argument.withDescription("Scenario file (YAML), e.g. scenarios/mixed-growth-36m.yaml"))
+
+export const outFlag = Flag.String("out").pipe(
+  Flag.withDescription("Write the report (projection.csv, summary.json, report.html, one .svg per chart) to this directory"),
+  Flag.optional
+)
+
+export const monthFlag = Flag.String("month").pipe(
+  Flag.withDescription("Month evaluated: 1-based index (12) or YYYY-MM; default: the last month"),
+  Flag.optional
+)
+
+export const useScenario = (file: string): Effect.Effect<LoadedScenario, UsageError> => {
+  const r = loadScenario(file)
+  return Result.isSuccess(r) ? Effect.succeed(r.success) : Effect.fail(new UsageError({ message: r.failure.message }))
+}
+
+/** Runs engine work whose only expected failure is a population beyond the exact range: that is the user's input. */
+export const engineTry = <A>(f: () => A): Effect.Effect<A, UsageError> =>
+  Effect.try({
+    try: f,
+    catch: (e) => {
+      if (e instanceof EngineRangeError) return new UsageError({ message: e.message })
+      throw e
+    }
+  })
+
+export const engineTryPromise = <A>(f: () => Promise<A>): Effect.Effect<A, UsageError> =>
+  Effect.tryPromise({
+    try: f,
+    catch: (e) => {
+      if (e instanceof EngineRangeError) return new UsageError({ message: e.message })
+      const message = e instanceof Error ? e.message : String(e)
+      // a range error inside a worker arrives as MonteCarloError carrying its message
+      if (/beyond the engine's exact range/.test(message)) return new UsageError({ message })
+      throw e
+    }
+  })
+
+export const monthIndex = (p: Pick<Projection, "input">, month: Option.Option<string>): Effect.Effect<number, UsageError> => {
+  if (Option.isNone(month)) return Effect.succeed(p.input.monthKeys.length - 1)
+  const i = monthIndexOf(p, month.value)
+  const keys = p.input.monthKeys
+  return i === undefined
+    ? Effect.fail(new UsageError({ message: `--month: expected 1…${keys.length} or a month ${keys[0]} … ${keys.at(-1)}, got "${month.value}"` }))
+    : Effect.succeed(i)
+}
+
+/** A decimal flag value, possibly negative ("-10"), parsed exactly. */
+export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
+  /^-?\d+(\.\d+)?$/.test(text.trim())
+    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
+    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10 or 2.5, got "${text}"` }))
+
+export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
+  writeReport(dir, input).pipe(
+    Effect.mapError((e) => new UsageError({ message: e.message })),
+    Effect.flatMap((w) => Effect.sync(() => process.stderr.write(`wrote ${w.files.length} files to ${w.dir}\n`)))
+  )
