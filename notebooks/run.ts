@@ -2,6 +2,7 @@
 import * as Result from "effect/Result"
 import { loadSheet } from "../scenarios/sheetFile.ts"
 import { tierEconomicsNotebook } from "./01-tier-economics.ts"
+import { planAuditNotebook } from "./02-plan-audit.ts"
 
 const sheet = loadSheet()
 if (Result.isFailure(sheet)) {
@@ -9,7 +10,10 @@ if (Result.isFailure(sheet)) {
   process.exit(2)
 }
 const out = process.argv[2] ?? "reports/notebooks"
-const notebooks = [["01-tier-economics", tierEconomicsNotebook(sheet.success)]] as const
+const notebooks = [
+  ["01-tier-economics", tierEconomicsNotebook(sheet.success)],
+  ["02-plan-audit", planAuditNotebook(sheet.success)]
+] as const
 for (const [name, nb] of notebooks) {
   nb.write(`${out}/${name}`)
   process.stdout.write(`wrote ${out}/${name}/index.html\n`)

@@ -17,6 +17,7 @@ import {
   type Money,
   percent,
   roundMoney,
+  type Sheet,
   sumMoney,
   type TierId,
   tierEconomics,
@@ -25,6 +26,7 @@ import {
   usageAlerts,
   usagePercent
 } from "../../model/index.ts"
+import type { QuotaView } from "../api/schemas.ts"
 import { Database } from "../db/Database.ts"
 import { listUsers } from "../db/users.repository.ts"
 import type { Contention, DatabaseError, RedisUnavailable, UnknownUser } from "../errors.ts"
@@ -41,36 +43,50 @@ const safeNumber = (n: bigint) => {
   return Number(n)
 }
 
-const byteBlock = (unit: "mb" | "gb", used: bigint, reserved: bigint, limit: bigint | null) => {
-  const toUnit = unit === "mb" ? bytesToMb : bytesToGb
-  const places = unit === "mb" ? 6 : 9
-  const available = limit === null ? null : (limit - used - reserved > 0n ? limit - used - reserved : 0n)
+const available = (limit: bigint | null, used: bigint, reserved: bigint) =>
+  limit === null ? null : (limit - used - reserved > 0n ? limit - used - reserved : 0n)
+
+const mbBlock = (used: bigint, reserved: bigint, limit: bigint | null) => {
+  const free = available(limit, used, reserved)
   return {
-    [`limit_${unit}`]: limit === null ? null : exact(toUnit(limit), places),
-    [`used_${unit}`]: exact(toUnit(used), places),
-    [`available_${unit}`]: available === null ? null : exact(toUnit(available), places),
+    limit_mb: limit === null ? null : exact(bytesToMb(limit), 6),
+    used_mb: exact(bytesToMb(used), 6),
+    available_mb: free === null ? null : exact(bytesToMb(free), 6),
     percent_used: formatPercent(usagePercent(used, limit)),
     limit_bytes: limit === null ? null : safeNumber(limit),
     used_bytes: safeNumber(used),
     reserved_bytes: safeNumber(reserved),
-    available_bytes: available === null ? null : safeNumber(available)
+    available_bytes: free === null ? null : safeNumber(free)
   }
 }
 
-export const quotaJson = (sheet: typeof PriceSheet.Service, tier: TierId, period: string, used: Usage, held: Usage) => {
+const gbBlock = (used: bigint, reserved: bigint, limit: bigint | null) => {
+  const free = available(limit, used, reserved)
+  return {
+    limit_gb: limit === null ? null : exact(bytesToGb(limit), 9),
+    used_gb: exact(bytesToGb(used), 9),
+    available_gb: free === null ? null : exact(bytesToGb(free), 9),
+    percent_used: formatPercent(usagePercent(used, limit)),
+    limit_bytes: limit === null ? null : safeNumber(limit),
+    used_bytes: safeNumber(used),
+    reserved_bytes: safeNumber(reserved),
+    available_bytes: free === null ? null : safeNumber(free)
+  }
+}
+
+/** The plan's quota shape, with exact bytes beside each figure; Free reads 0 % of 0, unlimited reads null. */
+export const quotaJson = (sheet: Sheet, tier: TierId, period: string, used: Usage, held: Usage): QuotaView => {
   const limits = limitsOf(tierOf(sheet, tier))
   const { start, end } = periodBounds(period)
-  const requestsAvailable = limits.requests === null
-    ? null
-    : (limits.requests - used.requests - held.requests > 0n ? limits.requests - used.requests - held.requests : 0n)
+  const requestsAvailable = available(limits.requests, used.requests, held.requests)
   return {
     tier,
     period: { start: start.toISOString(), end: end.toISOString() },
     storage: {
-      redis: byteBlock("mb", used.redisBytes, held.redisBytes, limits.redisBytes),
-      jettythunder: byteBlock("gb", used.storageBytes, held.storageBytes, limits.storageBytes)
+      redis: mbBlock(used.redisBytes, held.redisBytes, limits.redisBytes),
+      jettythunder: gbBlock(used.storageBytes, held.storageBytes, limits.storageBytes)
     },
-    bandwidth: byteBlock("gb", used.bandwidthBytes, held.bandwidthBytes, limits.bandwidthBytes),
+    bandwidth: gbBlock(used.bandwidthBytes, held.bandwidthBytes, limits.bandwidthBytes),
     requests: {
       limit: limits.requests === null ? null : safeNumber(limits.requests),
       used: safeNumber(used.requests),
@@ -81,7 +97,6 @@ export const quotaJson = (sheet: typeof PriceSheet.Service, tier: TierId, period
   }
 }
 
-export type QuotaJson = ReturnType<typeof quotaJson>
 
 export interface MonthRow {
   readonly month: string
@@ -107,7 +122,7 @@ export interface AlertJson {
 }
 
 export interface ReportsShape {
-  readonly quota: (userId: string) => Effect.Effect<QuotaJson, Failure>
+  readonly quota: (userId: string) => Effect.Effect<QuotaView, Failure>
   readonly monthly: Effect.Effect<ReadonlyArray<MonthRow>, DatabaseError>
   readonly alerts: Effect.Effect<ReadonlyArray<AlertJson & { readonly period: string }>, Failure>
 }

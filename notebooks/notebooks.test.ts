@@ -1,0 +1,28 @@
+// The notebooks run against the shipped sheet and produce readable, well-formed pages.
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as Result from "effect/Result"
+import { describe, expect, it } from "vitest"
+import { audit } from "../model/index.ts"
+import { loadSheet } from "../scenarios/sheetFile.ts"
+import { tierEconomicsNotebook } from "./01-tier-economics.ts"
+import { planAuditNotebook } from "./02-plan-audit.ts"
+
+const sheet = Result.getOrThrow(loadSheet())
+
+describe("notebooks", () => {
+  it("01 shows each tier's recomputed cost and a chart", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "nb-")), "01")
+    tierEconomicsNotebook(sheet).write(dir)
+    const md = readFileSync(join(dir, "index.md"), "utf8")
+    expect(md).toMatch(/\| Pro \| 49\.00 \| 7\.50 \| 1\.00 \| 0\.00 \| 1\.00 \| 0\.50 \| 0\.50 \| 10\.50 \| 38\.50 \| 78\.6 \|/)
+    expect(readFileSync(join(dir, "cost-share-of-price.svg"), "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+  })
+
+  it("02 lists every audit finding", () => {
+    const nb = planAuditNotebook(sheet)
+    const html = nb.html()
+    for (const f of audit(sheet).findings) expect(html).toContain(f.explanation.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
+  })
+})
