@@ -183,7 +183,7 @@ export const settingsFromEnv = (overrides: { readonly port?: number | undefined;
       }
       settings = { ...settings, adminToken: env.adminToken.value }
     }
-    if (Option.isSome(env.port)) settings = { ...settings, port: yield* positiveInt("PORT", env.port.value) }
+    if (Option.isSome(env.port)) settings = { ...settings, port: yield* positiveInt("PORT", env.port.value, 0) }
     if (Option.isSome(env.host)) settings = { ...settings, host: env.host.value }
     if (Option.isSome(env.keyPrefix)) settings = { ...settings, keyPrefix: env.keyPrefix.value }
     if (Option.isSome(env.reservationTtl)) {

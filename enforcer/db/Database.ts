@@ -32,7 +32,7 @@ export class Database extends Context.Service<Database, DatabaseShape>()("enforc
     Effect.gen(function*() {
       const config = yield* EnforcerConfig
       const db = yield* Effect.acquireRelease(openDatabase(config.database), (h) => Effect.promise(() => h.close()))
-      yield* migrate(db.db)
+      yield* migrate(db.db, config.database._tag === "Server" ? config.database.schema : undefined)
       return makeShape(db.db, db.kind)
     })
   )
@@ -154,11 +154,13 @@ const isAlive = (pid: number) => {
   }
 }
 
-export const migrate = (db: Kysely<DB>) =>
+/** `schema`: where the migration bookkeeping lives when tables are not in `public` (a test's own schema). */
+export const migrate = (db: Kysely<DB>, schema?: string) =>
   Effect.tryPromise({
     try: async () => {
       const migrator = new Migrator({
         db,
+        ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
         provider: new FileMigrationProvider({
           fs,
           path,

@@ -81,6 +81,8 @@ export interface QuotaStoreShape {
     request: QuotaRequest,
     options?: { readonly kind?: string; readonly cacheKey?: string }
   ) => Effect.Effect<Reservation, QuotaDenied | Infra | UnknownUser, Scope.Scope>
+  /** Whether a reservation is still held (its request is alive, or crashed less than a TTL ago). */
+  readonly isHeld: (userId: string, reservationId: string) => Effect.Effect<boolean, RedisUnavailable>
   /** Apply a change that needs no permission (a freed asset's storage, given back), once per `opId`. */
   readonly applyDelta: (userId: string, period: string, delta: Usage, opId: string) => Effect.Effect<void, RedisUnavailable>
   /** Apply a tier change at once: every snapshot taken before it is invalidated. */
@@ -383,7 +385,10 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           }
         })
 
-      return { snapshot, reserve, grow, touch, commit, release, reserveScoped, applyDelta, setTier, repair }
+      const isHeld: QuotaStoreShape["isHeld"] = (userId, reservationId) =>
+        redis.run((r) => r.hexists(keysOf(userId).resv, reservationId)).pipe(Effect.map((n) => n === 1))
+
+      return { snapshot, reserve, grow, touch, commit, release, reserveScoped, isHeld, applyDelta, setTier, repair }
     })
   )
 }

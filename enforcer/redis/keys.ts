@@ -21,6 +21,8 @@ export interface TenantKeys {
   readonly asset: (assetId: string) => string
   /** STRING cache key → newest asset id (multimodal lookup) */
   readonly assetByCacheKey: (cacheKey: string) => string
+  /** STRING held while a request with this Idempotency-Key runs (PX, so a crash frees it) */
+  readonly idempotencyLock: (key: string) => string
 }
 
 export const tenantKeys = (prefix: string, userId: string): TenantKeys => {
@@ -36,7 +38,8 @@ export const tenantKeys = (prefix: string, userId: string): TenantKeys => {
     cacheSizes: `${t}:csize`,
     cacheExp: `${t}:cexp`,
     asset: (id) => `${t}:a:${id}`,
-    assetByCacheKey: (k) => `${t}:ck:${k}`
+    assetByCacheKey: (k) => `${t}:ck:${k}`,
+    idempotencyLock: (k) => `${t}:idem:${k}`
   }
 }
 

@@ -128,16 +128,39 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
           await r.set(k.assetByCacheKey(a.cacheKey), a.assetId)
         })
 
+      const replay = (userId: string, key: string) =>
+        Effect.map(database.use((db) => findIdempotent(db, userId, key)), (prior) =>
+          prior !== undefined && prior.response !== ""
+            ? { result: JSON.parse(prior.response) as StoredAsset, replayed: true }
+            : undefined)
+
       const store: AssetsShape["store"] = (userId, request, body) =>
         Effect.gen(function*() {
-          if (request.idempotencyKey !== undefined) {
-            const key = request.idempotencyKey
-            const prior = yield* database.use((db) => findIdempotent(db, userId, key))
-            if (prior !== undefined && prior.response !== "") {
-              return { result: JSON.parse(prior.response) as StoredAsset, replayed: true }
-            }
+          const key = request.idempotencyKey
+          if (key === undefined) return yield* Effect.scoped(storeNew(userId, request, body))
+          const first = yield* replay(userId, key)
+          if (first !== undefined) return first
+          // one attempt per key at a time (across instances); a concurrent duplicate is told to retry
+          const lockKey = keysOf(userId).idempotencyLock(key)
+          const token = randomUUID()
+          const got = yield* redis.run((r) => r.set(lockKey, token, "PX", config.reservationTtlMs * 10, "NX"))
+          if (got !== "OK") {
+            return yield* new InvalidRequest({
+              code: "idempotency_key_in_use",
+              field: "Idempotency-Key",
+              message: "a request with this Idempotency-Key is still in progress; retry it shortly",
+              status: 409
+            })
           }
-          return yield* Effect.scoped(storeNew(userId, request, body))
+          return yield* Effect.gen(function*() {
+            const done = yield* replay(userId, key)
+            if (done !== undefined) return done
+            return yield* Effect.scoped(storeNew(userId, request, body))
+          }).pipe(Effect.ensuring(
+            redis.run((r) =>
+              r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, lockKey, token)
+            ).pipe(Effect.ignore)
+          ))
         })
 
       const storeNew = <E>(userId: string, request: StoreRequest, body: Stream.Stream<Uint8Array, E>) =>
@@ -153,7 +176,8 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
               message: `ttl must be between 1 and ${tier.ttl.asset_max_seconds} seconds on the ${tier.name} tier, got ${request.ttlSeconds}`
             })
           }
-          const assetId = randomUUID()
+          // the asset is named after its reservation: reconcile can tell a live upload from an abandoned one
+          const assetId = res.id
           const objectKey = `assets/${userId}/${assetId}`
           // whatever happens after the upload started, an object that is not recorded must not stay in the bucket
           let recorded = false

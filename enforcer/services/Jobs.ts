@@ -262,6 +262,11 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
             ledger: { storage_bytes: Number(r.ledger.storageBytes), requests: Number(r.ledger.requests), bandwidth_bytes: Number(r.ledger.bandwidthBytes) }
           })
         }
+        // an object or upload under assets/<user>/<reservation id> whose reservation is still held is a live upload
+        const live = (key: string) => {
+          const [, userId, id] = key.split("/")
+          return userId && id ? quota.isHeld(userId, id) : Effect.succeed(false)
+        }
         // objects nobody references (an upload that crashed before it was recorded), past the reservation grace
         const known = new Set(
           (yield* database.use((db) => db.selectFrom("content_objects").select(["bucket", "object_key"]).execute()))
@@ -275,6 +280,7 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
             present.add(`${b}/${o.key}`)
             if (known.has(`${b}/${o.key}`)) continue
             if (o.lastModified !== undefined && now - o.lastModified.getTime() < grace) continue
+            if (yield* live(o.key)) continue
             yield* objects.remove(b, o.key)
             orphansDeleted++
           }
@@ -284,6 +290,7 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
         for (const b of buckets) {
           for (const u of yield* objects.listMultipartUploads(b)) {
             if (u.initiated !== undefined && now - u.initiated.getTime() < grace) continue
+            if (yield* live(u.key)) continue
             yield* objects.abortMultipartUpload(b, u.key, u.uploadId)
             aborted++
           }

@@ -33,6 +33,36 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf
 
 const newApiKey = () => `ak_${randomBytes(24).toString("base64url")}`
 
+const priceOf = (sheet: typeof PriceSheet.Service, tier: TierId) => formatMoney(roundMoney(tierOf(sheet, tier).price))
+
+/** Create a user with a fresh key; needs only PostgreSQL (the CLI runs it without Redis when no service is up). */
+export const addUser = (tier: TierId): Effect.Effect<NewUser, DatabaseError, Database | PriceSheet | TimeSource> =>
+  Effect.gen(function*() {
+    const database = yield* Database
+    const sheet = yield* PriceSheet
+    const time = yield* TimeSource
+    const now = yield* time.now
+    const period = periodOf(now)
+    const { start, end } = periodBounds(period)
+    const userId = randomUUID()
+    const apiKey = newApiKey()
+    yield* database.use((db) =>
+      createUser(db, {
+        userId,
+        tier,
+        keyId: randomUUID(),
+        keyHash: hashApiKey(apiKey),
+        keyPrefix: apiKey.slice(0, 11),
+        monthlyPrice: priceOf(sheet, tier),
+        period,
+        periodStart: start,
+        periodEnd: end,
+        now: new Date(now)
+      })
+    )
+    return { userId, apiKey, tier }
+  })
+
 export class Users extends Context.Service<Users, UsersShape>()("enforcer/Users") {
   static readonly layer = Layer.effect(
     Users,
@@ -41,34 +71,12 @@ export class Users extends Context.Service<Users, UsersShape>()("enforcer/Users"
       const sheet = yield* PriceSheet
       const time = yield* TimeSource
       const quota = yield* QuotaStore
-      const priceOf = (tier: TierId) => formatMoney(roundMoney(tierOf(sheet, tier).price))
 
       // bearer keys are checked on every request: remember the answer briefly (keys are never re-assigned)
       const keyCache = new Map<string, { readonly userId: string; readonly at: number }>()
 
-      const add: UsersShape["add"] = (tier) =>
-        Effect.gen(function*() {
-          const now = yield* time.now
-          const period = periodOf(now)
-          const { start, end } = periodBounds(period)
-          const userId = randomUUID()
-          const apiKey = newApiKey()
-          yield* database.use((db) =>
-            createUser(db, {
-              userId,
-              tier,
-              keyId: randomUUID(),
-              keyHash: hashApiKey(apiKey),
-              keyPrefix: apiKey.slice(0, 11),
-              monthlyPrice: priceOf(tier),
-              period,
-              periodStart: start,
-              periodEnd: end,
-              now: new Date(now)
-            })
-          )
-          return { userId, apiKey, tier }
-        })
+      const add: UsersShape["add"] = (tier) => addUser(tier).pipe(Effect.provideService(Database, database),
+        Effect.provideService(PriceSheet, sheet), Effect.provideService(TimeSource, time))
 
       const setTier: UsersShape["setTier"] = (userId, tier) =>
         Effect.gen(function*() {
@@ -77,7 +85,7 @@ export class Users extends Context.Service<Users, UsersShape>()("enforcer/Users"
             setUserTier(db, {
               userId,
               tier,
-              monthlyPrice: priceOf(tier),
+              monthlyPrice: priceOf(sheet, tier),
               period: periodOf(now),
               now: new Date(now),
               opId: `tier:${userId}:${randomUUID()}`

@@ -23,7 +23,7 @@ const decimalOption = (name: string, what: string) => Flag.String(name).pipe(Fla
 const describe = (r: GoalSeekResult): string => {
   switch (r._tag) {
     case "Found":
-      return `${r.input} = ${r.at.value} reaches ${r.goal}: ${r.at.figure} in ${r.at.month}.\n` +
+      return `${r.input} ${r.side} ${r.at.value} reaches ${r.goal}: ${r.at.figure} in ${r.at.month} at ${r.at.value}.\n` +
         `At ${r.before.value} it does not (${r.before.figure} in ${r.before.month}). ${r.evaluations} engine runs.`
     case "MetEverywhere":
       return `${r.goal} holds over the whole range: ${r.input} = ${r.atMin.value} gives ${r.atMin.figure}, ` +

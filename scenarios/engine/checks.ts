@@ -1,7 +1,7 @@
 // A scenario's checks (e.g. the plan's success metrics) evaluated on its projection: pass or fail, with the figure.
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded, formatFixed, formatMoney } from "../../model/index.ts"
+import { divideRounded, formatFixed, formatUsd } from "../../model/index.ts"
 import type { Check as ReportCheck } from "../report/summary.ts"
 import type { Check } from "../scenario/schema.ts"
 import type { MonthResult, Projection } from "./project.ts"
@@ -28,12 +28,12 @@ const below = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isLessThan(
 const shown = (metric: string, r: Ratio): string => {
   // two decimals: a check decides on the exact ratio, and 1.96% shown as "2.0%" would read like a wrong verdict
   if (pctMetrics.has(metric)) return `${formatFixed(divideRounded(r.num, r.den, 2, "half-even"), 2)}%`
-  if (moneyMetrics.has(metric)) return formatMoney(divideRounded(r.num, r.den, 2, "half-even"))
+  if (moneyMetrics.has(metric)) return formatUsd(divideRounded(r.num, r.den, 2, "half-even"))
   return BigDecimal.format(BigDecimal.normalize(divideRounded(r.num, r.den, 0, "half-even")))
 }
 
 const bound = (metric: string, b: BigDecimal.BigDecimal) =>
-  pctMetrics.has(metric) ? `${BigDecimal.format(b)}%` : moneyMetrics.has(metric) ? formatMoney(b) : BigDecimal.format(b)
+  pctMetrics.has(metric) ? `${BigDecimal.format(b)}%` : moneyMetrics.has(metric) ? formatUsd(b) : BigDecimal.format(b)
 
 const targetText = (c: Check): string => {
   const parts: Array<string> = []

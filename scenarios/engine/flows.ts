@@ -14,7 +14,10 @@ export class EngineRangeError extends Error {
   readonly tier: string
   readonly month: string
   constructor(tier: string, month: string, users: number) {
-    super(`${month}: ${users} ${tier} users is beyond the engine's exact range of ${MAX_USERS} per tier; check the growth inputs`)
+    super(
+      `${month}: ${users.toLocaleString("en-US", { maximumSignificantDigits: 4 })} ${tier} users is beyond the engine's exact ` +
+        `range of ${MAX_USERS.toLocaleString("en-US")} per tier and month; check the sign-up and growth inputs`
+    )
     this.tier = tier
     this.month = month
   }

@@ -1,12 +1,12 @@
 // Goal seek: the value of one input (a price, starting users, a churn rate) at which an output reaches a target in a
 // given month, by bisection over a grid of the input (cents, whole users, 0.01% of a rate) with the engine as oracle.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded } from "../../model/index.ts"
+import { divideRounded, formatFixed } from "../../model/index.ts"
 import { asDecimal, domainOf, type InputValue, type NamedInput, setInput, toDomain } from "../scenario/inputs.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { isOutput, type Output, OUTPUTS, outputRatio, outputValue } from "./outputs.ts"
 import { prepare } from "./prepare.ts"
-import { project } from "./project.ts"
+import { type MonthResult, project } from "./project.ts"
 import { inputText, outputText } from "./sensitivity.ts"
 
 export type Comparison = ">=" | "<=" | ">" | "<"
@@ -49,7 +49,16 @@ export interface Trial {
 }
 
 export type GoalSeekResult =
-  | { readonly _tag: "Found"; readonly input: string; readonly goal: string; readonly at: Trial; readonly before: Trial; readonly evaluations: number }
+  | {
+    readonly _tag: "Found"
+    readonly input: string
+    readonly goal: string
+    /** the goal holds on this side of `at`: "≥" (larger values meet it) or "≤" */
+    readonly side: "≥" | "≤"
+    readonly at: Trial
+    readonly before: Trial
+    readonly evaluations: number
+  }
   | { readonly _tag: "MetEverywhere"; readonly input: string; readonly goal: string; readonly atMin: Trial; readonly atMax: Trial; readonly evaluations: number }
   | { readonly _tag: "NotInRange"; readonly input: string; readonly goal: string; readonly atMin: Trial; readonly atMax: Trial; readonly evaluations: number }
 
@@ -67,6 +76,14 @@ const compare = (op: Comparison, num: BigDecimal.BigDecimal, bound: BigDecimal.B
 }
 
 const dec = (s: string) => BigDecimal.fromStringUnsafe(s)
+
+/** Percentages at three decimals: next to a target of 70, "70.0" would hide whether 69.995 or 70.04 was reached. */
+const figureText = (output: Output, m: MonthResult): string => {
+  const r = outputRatio(m, output)
+  return output.endsWith("_pct") && r !== undefined
+    ? formatFixed(divideRounded(r.num, r.den, 3, "half-even"), 3)
+    : outputText(output, outputValue(m, output))
+}
 
 export const goalSeek = (loaded: LoadedScenario, options: GoalSeekOptions): GoalSeekResult => {
   const { input, goal, monthIndex } = options
@@ -96,7 +113,7 @@ export const goalSeek = (loaded: LoadedScenario, options: GoalSeekOptions): Goal
         break
       }
     }
-    return { value: inputText(value), figure: outputText(goal.output, outputValue(p.months[at]!, goal.output)), month: p.input.monthKeys[at]!, meets }
+    return { value: inputText(value), figure: figureText(goal.output, p.months[at]!), month: p.input.monthKeys[at]!, meets }
   }
 
   const head = { input: input.id, goal: goalText(goal) }
@@ -121,5 +138,5 @@ export const goalSeek = (loaded: LoadedScenario, options: GoalSeekOptions): Goal
       missTrial = t
     }
   }
-  return { _tag: "Found", ...head, at: hitTrial, before: missTrial, evaluations }
+  return { _tag: "Found", ...head, side: hit > miss ? "≥" : "≤", at: hitTrial, before: missTrial, evaluations }
 }

@@ -40,6 +40,12 @@ export interface EngineInput {
    * uses table tableOf[i]; months after every ramp has ended share the last table.
    */
   readonly tables: ReadonlyArray<ReadonlyArray<bigint>>
+  /**
+   * The same tables as JS numbers for rows whose every amount is small enough (SMALL_ROW) that users × amount summed over
+   * the tiers stays an exact integer below 2^53; those rows are summed without bigint arithmetic. Other rows: 0.
+   */
+  readonly smallTables: ReadonlyArray<Float64Array>
+  readonly smallRow: ReadonlyArray<boolean>
   readonly tableOf: ReadonlyArray<number>
   /** booked fixed costs per month, and their items */
   readonly fixed: ReadonlyArray<Money>
@@ -50,6 +56,9 @@ export interface EngineInput {
 
 const ZERO = BigDecimal.fromBigInt(0n)
 const ONE = BigDecimal.fromBigInt(1n)
+
+/** Largest per-user amount (integer at its row's scale) for number arithmetic: K · MAX_USERS · SMALL_ROW < 2^53. */
+const SMALL_ROW = BigInt(Math.floor(Number.MAX_SAFE_INTEGER / (TIER_IDS.length * MAX_USERS)))
 
 const POW10: Array<bigint> = [1n]
 
@@ -125,10 +134,9 @@ export const prepare = (state: ScenarioState): EngineInput => {
   const signupsMicro = new Array<number>(K * months).fill(0)
   if (u.signups !== undefined) {
     const total = seriesMicro(u.signups.per_month, months)
-    const most = total.reduce((a, b) => (b > a ? b : a), 0n)
-    if (most > BigInt(MAX_USERS) * BigInt(PER_MILLION)) {
-      throw new EngineRangeError("all", monthKeys[total.indexOf(most)]!, Number(most / BigInt(PER_MILLION)))
-    }
+    const limit = BigInt(MAX_USERS) * BigInt(PER_MILLION)
+    const over = total.findIndex((x) => x > limit)
+    if (over >= 0) throw new EngineRangeError("signed-up", monthKeys[over]!, Number(total[over]! / BigInt(PER_MILLION)))
     tiers.forEach((t, k) => {
       const share = ppm(u.signups!.mix[t])
       // micro-users × share per million, truncated to the micro-user: what a tier gets of the month's sign-ups. Split
@@ -199,6 +207,22 @@ export const prepare = (state: ScenarioState): EngineInput => {
     return s
   })
   const tables = exact.map((row) => row.map((v, idx) => atScale(v, rowScale[Math.floor(idx / K)]!)))
+  const smallRow = new Array<boolean>(R).fill(true)
+  const smallTables = tables.map(() => new Float64Array(R * K))
+  for (let r = 0; r < R; r++) {
+    for (let j = 0; j < tables.length && smallRow[r]; j++) {
+      const t = tables[j]!
+      const out = smallTables[j]!
+      for (let k = 0; k < K; k++) {
+        const v = t[r * K + k]!
+        if (v < 0n || v > SMALL_ROW) {
+          smallRow[r] = false
+          break
+        }
+        out[r * K + k] = Number(v)
+      }
+    }
+  }
   const fixed = fixedSchedule(state, monthKeys)
   return {
     name: scenario.name,
@@ -207,6 +231,8 @@ export const prepare = (state: ScenarioState): EngineInput => {
     flows,
     rowScale,
     tables,
+    smallTables,
+    smallRow,
     tableOf: monthKeys.map((_, i) => Math.min(i, tableCount - 1)),
     fixed: fixed.totals,
     fixedItems: fixed.items,

@@ -52,7 +52,7 @@ const bookCents = (value: bigint, scale: number): bigint =>
 const money = (cents: bigint): Money => BigDecimal.make(cents, 2)
 
 export const project = (input: EngineInput, options: { readonly detail?: boolean } = {}): Projection => {
-  const { tiers, monthKeys, tables, tableOf, rowScale, poolRows } = input
+  const { tiers, monthKeys, tables, smallTables, smallRow, tableOf, rowScale, poolRows } = input
   const K = tiers.length
   const rows = REVENUE + 1
   const flows = new UserFlows(input.flows)
@@ -69,12 +69,21 @@ export const project = (input: EngineInput, options: { readonly detail?: boolean
     flows.step(i, month)
     for (let k = 0; k < K; k++) big[k] = BigInt(flows.users[k] as number)
     const table = tables[tableOf[i]!]!
+    const small = smallTables[tableOf[i]!]!
+    const users = flows.users
     for (let r = 0; r < rows; r++) {
-      let acc = 0n
       const base = r * K
-      for (let k = 0; k < K; k++) {
-        const n = big[k]!
-        if (n !== 0n) acc += table[base + k]! * n
+      let acc = 0n
+      if (smallRow[r]) {
+        // exact integers below 2^53 (see EngineInput.smallTables): one conversion instead of K bigint products
+        let sum = 0
+        for (let k = 0; k < K; k++) sum += small[base + k]! * (users[k] as number)
+        acc = BigInt(sum)
+      } else {
+        for (let k = 0; k < K; k++) {
+          const n = big[k]!
+          if (n !== 0n) acc += table[base + k]! * n
+        }
       }
       booked[r] = acc === 0n ? 0n : bookCents(acc, rowScale[r]!)
     }

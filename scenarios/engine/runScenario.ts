@@ -1,14 +1,14 @@
 // Everything `econ run` produces for one scenario, in memory: the exact projection, its summary and CSV rows, the
 // Monte Carlo bands, a tornado, the scenario's checks, the comparison it asks for, and notes for the report.
 import * as BigDecimal from "effect/BigDecimal"
-import { formatUsd } from "../../model/index.ts"
+import { formatPercent, formatUsd, percent } from "../../model/index.ts"
 import type { Check as ReportCheck, ProjectionRow } from "../report/summary.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { evaluateChecks } from "./checks.ts"
 import { type MonteCarloJson, monteCarloOf } from "./monteCarlo.ts"
 import type { Output } from "./outputs.ts"
 import { planComparison, planComparisonNotes, type PlanLine } from "./planComparison.ts"
-import { prepare } from "./prepare.ts"
+import { LINES, prepare } from "./prepare.ts"
 import { project, type Projection } from "./project.ts"
 import { tornado, type TornadoJson } from "./sensitivity.ts"
 import { projectionRows, type SummaryJson, summaryJson } from "./summary.ts"
@@ -90,11 +90,15 @@ export const runScenario = async (loaded: LoadedScenario, options: RunOptions): 
     const a = vp.months[Math.min(last, vp.months.length - 1)]!
     const b = projection.months[last]!
     const costDiff = BigDecimal.subtract(a.variableCosts, b.variableCosts)
+    const storage = (m: typeof a) => BigDecimal.sum(m.lines[LINES.indexOf("hot_storage")]!, m.lines[LINES.indexOf("cold_storage")]!)
+    const saved = percent(BigDecimal.subtract(storage(a), storage(b)), storage(a))
     notes.push(
       `Compared with "${loaded.variant.name}": in ${b.month} variable costs are ${formatUsd(b.variableCosts)} against ` +
         `${formatUsd(a.variableCosts)} (${BigDecimal.isNegative(costDiff) ? "" : "−"}${formatUsd(BigDecimal.abs(costDiff))}), ` +
         `net profit ${formatUsd(b.netProfit)} against ${formatUsd(a.netProfit)}; over the horizon, cumulative net profit ` +
-        `${formatUsd(b.cumulativeNetProfit)} against ${formatUsd(a.cumulativeNetProfit)}.`
+        `${formatUsd(b.cumulativeNetProfit)} against ${formatUsd(a.cumulativeNetProfit)}. Storage (hot + cold) costs ` +
+        `${formatUsd(storage(b))} against ${formatUsd(storage(a))} in ${b.month}` +
+        `${saved === undefined ? "" : ` (${formatPercent(saved)}% less)`}.`
     )
   }
   notes.push(

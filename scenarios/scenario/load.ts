@@ -8,7 +8,7 @@ import { makeSampler } from "../montecarlo/correlation.ts"
 import { DEFAULT_SHEET_PATH, readYamlFile } from "../sheetFile.ts"
 import { applyOverrides, deepMerge, sheetPath, sheetPathName } from "./overrides.ts"
 import { Scenario } from "./schema.ts"
-import { extractDistributions, issueLines, pathId, type TreePath, type UncertainInput } from "./uncertain.ts"
+import { extractDistributions, issueLines, type TreePath, type UncertainInput } from "./uncertain.ts"
 
 /** A scenario file that cannot be run; `message` names each bad field (one per line in `issues`). */
 export class ScenarioError extends Schema.TaggedError<ScenarioError>()("ScenarioError", {
@@ -148,4 +148,3 @@ export const loadScenario = (file: string): Result.Result<LoadedScenario, Scenar
   return decodeScenario({ file, tree, sheetFile, sheetTree: sheetRaw.success })
 }
 
-export { pathId }

@@ -16,8 +16,8 @@ export interface UncertainInput {
 export const pathId = (path: TreePath): string => path.join(".")
 
 /**
- * Values drawn from a distribution enter the exact engine at 6 decimals (half-even on the float's decimal value):
- * a draw is a statistic, and the engine's results must not depend on float digits far below a cent or a user.
+ * Values drawn from a distribution (and point values) enter the exact engine at 6 decimals, rounded half-even on
+ * x · 10^6: a draw is a statistic, and the engine's results must not depend on float digits far below a cent or a user.
  */
 export const DRAW_DECIMALS = 6
 const DRAW_FACTOR = 10 ** DRAW_DECIMALS
