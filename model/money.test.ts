@@ -12,6 +12,7 @@ import {
   money,
   parseMoney,
   percent,
+  MONEY_ROUNDING,
   roundMoney,
   toCents
 } from "./money.ts"
@@ -111,6 +112,13 @@ describe("roundMoney", () => {
       const err = BigDecimal.abs(BigDecimal.subtract(r, d))
       expect(BigDecimal.isLessThanOrEqualTo(err, money("0.005"))).toBe(true)
       expect(BigDecimal.equals(roundMoney(r), r)).toBe(true)
+    }
+  )
+  test.prop([fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: -3, max: 12 })])(
+    "agrees with Effect's BigDecimal.round half-even (the fast path is only an optimisation)",
+    (v, scale) => {
+      const d = BigDecimal.make(v, scale)
+      expect(BigDecimal.equals(roundMoney(d), BigDecimal.round(d, MONEY_ROUNDING))).toBe(true)
     }
   )
 })

@@ -9,7 +9,23 @@ export type Money = BigDecimal.BigDecimal
  */
 export const MONEY_ROUNDING = { scale: 2, mode: "half-even" } as const
 
-export const roundMoney = (amount: BigDecimal.BigDecimal): Money => BigDecimal.round(amount, MONEY_ROUNDING)
+export const roundMoney = (amount: BigDecimal.BigDecimal): Money =>
+  // same result as BigDecimal.round(amount, MONEY_ROUNDING), on the integers underneath: this sits on the engine's hot
+  // path (every booked line of every month of every Monte Carlo run), where the generic round was ~45 % of the time
+  amount.scale <= MONEY_ROUNDING.scale
+    ? amount
+    : BigDecimal.make(halfEvenShift(amount.value, 10n ** BigInt(amount.scale - MONEY_ROUNDING.scale)), MONEY_ROUNDING.scale)
+
+/** value / divisor rounded half-even (divisor > 0). */
+const halfEvenShift = (value: bigint, divisor: bigint): bigint => {
+  let q = value / divisor // truncates toward zero
+  const r = value - q * divisor
+  if (r !== 0n) {
+    const twice = (r < 0n ? -r : r) * 2n
+    if (twice > divisor || (twice === divisor && q % 2n !== 0n)) q += r < 0n ? -1n : 1n
+  }
+  return q
+}
 
 export const ZERO: Money = BigDecimal.make(0n, 0)
 

@@ -14,7 +14,7 @@ import { Reports } from "../services/Reports.ts"
 import { TextCache } from "../services/TextCache.ts"
 import { AuthLive, DecodeErrorsLive } from "./auth.ts"
 import { guard } from "./httpFailure.ts"
-import { cacheKey, contentLength, contentType, idempotencyKey, readText, ttlSeconds } from "./requestInput.ts"
+import { cacheKey, contentLength, contentType, idempotencyKey, readText, textCacheKey, ttlSeconds } from "./requestInput.ts"
 
 const assetInfo = (m: AssetMeta) => ({
   asset_id: m.assetId,
@@ -63,7 +63,7 @@ export const CacheLive = HttpApiBuilder.group(EnforcerApi, "cache", (h) =>
       .handleRaw("put", ({ params, query, request }) =>
         run(Effect.gen(function*() {
           const { userId } = yield* CurrentUser
-          const key = yield* cacheKey(params.key, "key")
+          const key = yield* textCacheKey(params.key)
           const ttl = yield* ttlSeconds(request, query.ttl)
           const text = yield* readText(request, config.maxCacheEntryBytes)
           const r = yield* cache.put(userId, key, text, ttl)
@@ -72,7 +72,7 @@ export const CacheLive = HttpApiBuilder.group(EnforcerApi, "cache", (h) =>
       .handle("get", ({ params }) =>
         run(Effect.gen(function*() {
           const { userId } = yield* CurrentUser
-          const key = yield* cacheKey(params.key, "key")
+          const key = yield* textCacheKey(params.key)
           const value = yield* cache.get(userId, key)
           if (value === undefined) {
             return yield* new NotFound({ error: "not_found", message: `no cache entry ${JSON.stringify(key)} (missing or expired)` })
@@ -82,7 +82,7 @@ export const CacheLive = HttpApiBuilder.group(EnforcerApi, "cache", (h) =>
       .handle("delete", ({ params }) =>
         run(Effect.gen(function*() {
           const { userId } = yield* CurrentUser
-          const key = yield* cacheKey(params.key, "key")
+          const key = yield* textCacheKey(params.key)
           return { key, deleted: yield* cache.remove(userId, key) }
         })))
   })).pipe(Layer.provide([AuthLive, DecodeErrorsLive]))

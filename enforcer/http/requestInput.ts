@@ -36,6 +36,12 @@ export const cacheKey = (value: string | undefined, field: string) =>
       `${field} must be 1 to 512 printable ASCII characters without spaces${value === undefined ? " (it is missing)" : ""}`
     ))
 
+/** A text cache key from the path; "lookup" is taken by GET /api/v1/cache/lookup, so it could not be read back. */
+export const textCacheKey = (value: string | undefined) =>
+  value === "lookup"
+    ? Effect.fail(bad("invalid_cache_key", "key", `"lookup" is reserved for GET /api/v1/cache/lookup; choose another key`))
+    : cacheKey(value, "key")
+
 export const idempotencyKey = (request: HttpServerRequest) =>
   Effect.suspend(() => {
     const v = header(request, "idempotency-key")

@@ -165,17 +165,20 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
 
       const storeNew = <E>(userId: string, request: StoreRequest, body: Stream.Stream<Uint8Array, E>) =>
         Effect.gen(function*() {
-          // Free answers multimodal_not_in_tier from the model before any byte is read
-          const res = yield* quota.reserveScoped(userId, assetStore(request.contentLength ?? 0n), { kind: "asset_store" })
-          const snap = yield* quota.snapshot(userId)
-          const tier = tierOf(sheet, snap.tier)
-          if (request.ttlSeconds !== undefined && (request.ttlSeconds < 1 || request.ttlSeconds > tier.ttl.asset_max_seconds)) {
+          const tier = tierOf(sheet, (yield* quota.snapshot(userId)).tier)
+          // a tier without the asset cache hears that from the model (below), not about its TTL
+          if (
+            tier.multimodal && request.ttlSeconds !== undefined &&
+            (request.ttlSeconds < 1 || request.ttlSeconds > tier.ttl.asset_max_seconds)
+          ) {
             return yield* new InvalidRequest({
               code: "invalid_ttl",
               field: "ttl",
               message: `ttl must be between 1 and ${tier.ttl.asset_max_seconds} seconds on the ${tier.name} tier, got ${request.ttlSeconds}`
             })
           }
+          // a declared length is reserved whole (refused before a byte is read); otherwise the hold grows as bytes arrive
+          const res = yield* quota.reserveScoped(userId, assetStore(request.contentLength ?? 0n), { kind: "asset_store" })
           // the asset is named after its reservation: reconcile can tell a live upload from an abandoned one
           const assetId = res.id
           const objectKey = `assets/${userId}/${assetId}`

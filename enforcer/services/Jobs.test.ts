@@ -146,6 +146,32 @@ describe.each(DB_VARIANTS)("jobs on $name", (variant) => {
   })
 })
 
+describe("tiering into a cold bucket", () => {
+  it("moves the object to the cold bucket, serves it from there, and reconcile finds nothing amiss", async () => {
+    const clock = TimeSource.adjustable()
+    const svc = await startService(
+      testSettings({ sheetPath: SHEET, coldStorage: { mode: "bucket", bucket: "econ-test-cold" } }),
+      { time: clock.layer }
+    )
+    try {
+      const t = await newTenant(svc, "pro")
+      const a = await storeAsset(svc.url, t.key, "c".repeat(2000), { "content-type": "video/mp4" })
+      clock.shift(31 * DAY)
+      const r = await call(svc.url, "POST", "/admin/v1/jobs/tiering", { key: svc.adminToken })
+      expect(r.json).toMatchObject({ moved_to_cold: 1, monthly_saving: "0.00", monthly_saving_exact: "0.000000092" })
+      const [hot, cold] = await svc.run(Effect.flatMap(ObjectStore, (o) =>
+        Effect.all([o.list(o.bucket, `assets/${t.userId}/`), o.list("econ-test-cold", `assets/${t.userId}/`)])))
+      expect([hot.length, cold.length]).toEqual([0, 1])
+      const got = await call(svc.url, "GET", `/api/v1/assets/${a.json.asset_id}`, { key: t.key })
+      expect([got.status, got.text.length, got.headers.get("content-type")]).toEqual([200, 2000, "video/mp4"])
+      const rec = await call(svc.url, "POST", "/admin/v1/jobs/reconcile", { key: svc.adminToken })
+      expect(rec.json).toMatchObject({ orphan_objects_deleted: 0, missing_objects: [] })
+    } finally {
+      await svc.close()
+    }
+  })
+})
+
 describe("monthly report", () => {
   it("sums revenue and cost per month with the model's rules; a month without revenue has a null margin", async () => {
     const clock = TimeSource.adjustable()
