@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
-import { REDIS_URL, uniqueId } from "./testkit/settings.ts"
+import { dropRedisPrefix, REDIS_URL, uniqueId } from "./testkit/settings.ts"
 
 const ECON = fileURLToPath(new URL("../bin/econ.ts", import.meta.url))
 
@@ -33,8 +33,9 @@ describe("econ users / jobs / serve", () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), "econ-cli-")), ".data")
   const env = envFor(dataDir)
   let server: ChildProcess | undefined
-  afterAll(() => {
+  afterAll(async () => {
     server?.kill("SIGKILL")
+    await dropRedisPrefix(env["REDIS_KEY_PREFIX"]!)
   })
 
   it("adds and lists users with no service running (opens the embedded database itself)", async () => {

@@ -8,6 +8,7 @@ import { audit } from "../model/index.ts"
 import { loadSheet } from "../scenarios/sheetFile.ts"
 import { tierEconomicsNotebook } from "./01-tier-economics.ts"
 import { planAuditNotebook } from "./02-plan-audit.ts"
+import { growthNotebook } from "./03-growth-scenarios.ts"
 
 const sheet = Result.getOrThrow(loadSheet())
 
@@ -24,5 +25,15 @@ describe("notebooks", () => {
     const nb = planAuditNotebook(sheet)
     const html = nb.html()
     for (const f of audit(sheet).findings) expect(html).toContain(f.explanation.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
+  })
+
+  it("03 compares the plan's 1,000 Pro users line by line and shows the Monte Carlo fan", async () => {
+    const nb = await growthNotebook({ runs: 200 })
+    const md = nb.markdown()
+    expect(md).toMatch(/\| revenue \| 49000\.00 \| 49000\.00 \| 0\.00 \| matches \|/)
+    expect(md).toMatch(/\| bandwidth \| 1000\.00 \| 2500\.00 \| 1500\.00 \|/)
+    expect(nb.blocks.filter((b) => b.kind === "svg").map((b) => (b as { name: string }).name)).toEqual([
+      "mixed-revenue-costs", "mixed-break-even", "mixed-fan", "mixed-p-break-even"
+    ])
   })
 })

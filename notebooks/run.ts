@@ -3,6 +3,7 @@ import * as Result from "effect/Result"
 import { loadSheet } from "../scenarios/sheetFile.ts"
 import { tierEconomicsNotebook } from "./01-tier-economics.ts"
 import { planAuditNotebook } from "./02-plan-audit.ts"
+import { growthNotebook } from "./03-growth-scenarios.ts"
 
 const sheet = loadSheet()
 if (Result.isFailure(sheet)) {
@@ -12,7 +13,8 @@ if (Result.isFailure(sheet)) {
 const out = process.argv[2] ?? "reports/notebooks"
 const notebooks = [
   ["01-tier-economics", tierEconomicsNotebook(sheet.success)],
-  ["02-plan-audit", planAuditNotebook(sheet.success)]
+  ["02-plan-audit", planAuditNotebook(sheet.success)],
+  ["03-growth-scenarios", await growthNotebook()]
 ] as const
 for (const [name, nb] of notebooks) {
   nb.write(`${out}/${name}`)

@@ -13,7 +13,7 @@ import { sharedS3 } from "../testkit/pair.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { encodeSettings } from "../testkit/serveChild.ts"
 import { call, newTenant, quotaOf, type RunningService, sleep, startService, storeAsset } from "../testkit/service.ts"
-import { DB_VARIANTS, REDIS_URL, testSettings } from "../testkit/settings.ts"
+import { DB_VARIANTS, dropRedisPrefix, REDIS_URL, testSettings } from "../testkit/settings.ts"
 import { TINY, writeTestSheet } from "../testkit/sheet.ts"
 import { startTcpProxy } from "../testkit/tcpProxy.ts"
 
@@ -43,7 +43,10 @@ describe.each(DB_VARIANTS)("failure modes on $name", (variant) => {
   beforeAll(async () => {
     svc = await startService(testSettings({ database: variant.config(), sheetPath: SHEET, reservationTtlMs: 2_000 }))
   })
-  afterAll(() => svc?.close())
+  afterAll(async () => {
+    await svc?.close()
+    await dropRedisPrefix(svc.settings.keyPrefix)
+  })
 
   it.each([true, false])("a client that disconnects mid-body (sized: %s) leaks no reservation, object or part", async (sized) => {
     const t = await newTenant(svc, "pro")
@@ -110,6 +113,7 @@ describe("S3 failing mid-upload", () => {
     } finally {
       await svc.close()
       await second?.close()
+      await dropRedisPrefix(svc.settings.keyPrefix)
     }
   })
 })
@@ -148,6 +152,7 @@ describe("Redis unreachable", () => {
     } finally {
       await svc.close()
       await proxy.close()
+      await dropRedisPrefix(svc.settings.keyPrefix)
     }
   })
 })
@@ -210,6 +215,7 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
     } finally {
       await svc.close()
       await s3.server.close()
+      await dropRedisPrefix(settings.keyPrefix)
     }
   })
 })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Database, sumToBigInt } from "../db/Database.ts"
 import { ObjectStore } from "../s3/ObjectStore.ts"
 import { call, newTenant, quotaOf, type RunningService, sleep, startService, storeAsset } from "../testkit/service.ts"
-import { DB_VARIANTS, testSettings } from "../testkit/settings.ts"
+import { DB_VARIANTS, dropRedisPrefix, testSettings } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
 import { sql } from "kysely"
 
@@ -15,7 +15,10 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
   beforeAll(async () => {
     svc = await startService(testSettings({ database: variant.config(), sheetPath: writeTestSheet() }))
   })
-  afterAll(() => svc?.close())
+  afterAll(async () => {
+    await svc?.close()
+    await dropRedisPrefix(svc.settings.keyPrefix)
+  })
 
   const ledgerRows = (userId: string) =>
     svc.run(Effect.flatMap(Database, (d) =>
@@ -237,6 +240,8 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
       ["PUT", "/api/v1/cache/k", { key: t.key, body: new Uint8Array([0xff, 0xfe]) }, 400, "invalid_body"],
       ["PUT", "/api/v1/cache/k", { key: t.key, body: "x".repeat(10_000_001) }, 413, "payload_too_large"],
       ["GET", "/api/v1/cache/lookup", { key: t.key }, 400, "bad_request"],
+      ["PUT", "/api/v1/cache/lookup", { key: t.key, body: "v" }, 400, "invalid_cache_key"],
+      ["PUT", "/api/v1/cache/has%20space", { key: t.key, body: "v" }, 400, "invalid_cache_key"],
       ["GET", "/api/v1/nothing-here", { key: t.key }, 404, "not_found"],
       ["POST", "/admin/v1/users", { key: t.key, body: "{}", headers: { "content-type": "application/json" } }, 403, "forbidden"],
       ["POST", "/admin/v1/users", {
@@ -318,6 +323,7 @@ describe("a restart keeps all usage", () => {
       expect(after.storage.redis.used_bytes).toBe(77)
     } finally {
       await svc.close()
+      await dropRedisPrefix(settings.keyPrefix)
     }
   })
 })

@@ -13,7 +13,7 @@ import { appendLedger } from "../db/ledger.repository.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { Users } from "../services/Users.ts"
-import { DB_VARIANTS, testSettings } from "../testkit/settings.ts"
+import { DB_VARIANTS, dropRedisPrefix, testSettings } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
 import { PriceSheet } from "./PriceSheet.ts"
 import { QuotaStore } from "./QuotaStore.ts"
@@ -37,7 +37,10 @@ describe.each(DB_VARIANTS)("QuotaStore on $name", (variant) => {
     rt = ManagedRuntime.make(makeLayer(settings, clock.layer))
     await rt.runPromise(Effect.void)
   })
-  afterAll(() => rt.dispose())
+  afterAll(async () => {
+    await rt.dispose()
+    await dropRedisPrefix(settings.keyPrefix)
+  })
 
   it("50 concurrent uploads into a 1000-byte quota: exactly 10 of 100 bytes succeed, overshoot 0", async () => {
     const { userId } = await newUser("starter")

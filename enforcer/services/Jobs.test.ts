@@ -15,7 +15,7 @@ import { RedisClient } from "../redis/RedisClient.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { ObjectStore } from "../s3/ObjectStore.ts"
 import { call, newTenant, quotaOf, type RunningService, sleep, startService, storeAsset } from "../testkit/service.ts"
-import { DB_VARIANTS, testSettings } from "../testkit/settings.ts"
+import { DB_VARIANTS, dropRedisPrefix, testSettings } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
 
 const DAY = 86_400_000
@@ -27,7 +27,10 @@ describe.each(DB_VARIANTS)("jobs on $name", (variant) => {
   beforeAll(async () => {
     svc = await startService(testSettings({ database: variant.config(), sheetPath: SHEET, reservationTtlMs: 500 }), { time: clock.layer })
   })
-  afterAll(() => svc?.close())
+  afterAll(async () => {
+    await svc?.close()
+    await dropRedisPrefix(svc.settings.keyPrefix)
+  })
   const job = async (name: string) => {
     const r = await call(svc.url, "POST", `/admin/v1/jobs/${name}`, { key: svc.adminToken })
     expect(r.status).toBe(200)
@@ -168,6 +171,7 @@ describe("tiering into a cold bucket", () => {
       expect(rec.json).toMatchObject({ orphan_objects_deleted: 0, missing_objects: [] })
     } finally {
       await svc.close()
+      await dropRedisPrefix(svc.settings.keyPrefix)
     }
   })
 })
@@ -209,6 +213,7 @@ describe("monthly report", () => {
       })
     } finally {
       await svc.close()
+      await dropRedisPrefix(svc.settings.keyPrefix)
     }
   })
 })

@@ -12,7 +12,7 @@ import type { TimeSource } from "../quota/TimeSource.ts"
 import { startEmbeddedS3 } from "../s3/EmbeddedS3.ts"
 import { type RunningService, startService } from "./service.ts"
 import type { DbVariant } from "./settings.ts"
-import { testSettings } from "./settings.ts"
+import { dropRedisPrefix, testSettings } from "./settings.ts"
 
 export interface Pair {
   readonly a: RunningService
@@ -65,6 +65,7 @@ export const startPair = async (
       await Promise.allSettled([a.close(), b.close()])
       await closeDb()
       await s3.server.close()
+      await dropRedisPrefix(settings.keyPrefix)
     }
   }
 }

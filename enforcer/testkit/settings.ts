@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Redacted from "effect/Redacted"
+import { Redis } from "ioredis"
 import { type DatabaseConfig, defaultSettings, type EnforcerSettings } from "../config/EnforcerConfig.ts"
 
 export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379"
@@ -41,5 +42,24 @@ export const testSettings = (overrides: Partial<EnforcerSettings> = {}): Enforce
     uploadGrantBytes: 100_000n,
     jobsIntervalMs: 0,
     ...overrides
+  }
+}
+
+/** Delete a test's Redis keys (SCAN, never KEYS) so repeated local runs do not pile them up. */
+export const dropRedisPrefix = async (prefix: string): Promise<void> => {
+  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  r.on("error", () => undefined)
+  try {
+    await r.connect()
+    let cursor = "0"
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000)
+      if (keys.length > 0) await r.del(...keys)
+      cursor = next
+    } while (cursor !== "0")
+  } catch {
+    // best effort: a test's cleanup must not fail the test
+  } finally {
+    r.disconnect()
   }
 }
