@@ -100,4 +100,3 @@ export const storeAsset = (
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export { Effect }

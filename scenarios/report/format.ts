@@ -35,6 +35,50 @@ export const dollarTick = (n: number): string => {
   return `${sign}$${short(a, 0)}`
 }
 
+/**
+ * A float rounded to `digits` significant digits, as short text: 348.333334 → "348.3", 0.017234 → "0.01723".
+ * Display only (input values, not amounts): dividing by an integer power of ten keeps String() free of 1e-17 noise.
+ */
+export const significant = (x: number, digits = 4): string => {
+  if (x === 0 || !Number.isFinite(x)) return String(x === 0 ? 0 : x)
+  const magnitude = Math.floor(Math.log10(Math.abs(x)))
+  const shift = digits - 1 - magnitude
+  const r = shift >= 0 ? Math.round(x * 10 ** shift) / 10 ** shift : Math.round(x / 10 ** -shift) * 10 ** -shift
+  return String(Object.is(r, -0) ? 0 : r)
+}
+
+/** Decimals in a number's shortest text: "44.1" → 1. */
+const decimalsOf = (text: string): number => text.split(".")[1]?.length ?? 0
+
+/** A plain quantity at most 4 significant digits: 285, 348.3, 1,250, 12.35k, 3.5M. */
+export const compactNumber = (x: number): string => {
+  const a = Math.abs(x)
+  const sign = x < 0 ? "−" : ""
+  if (a >= 1e6) return `${sign}${significant(a / 1e6)}M`
+  if (a >= 1e4) return `${sign}${significant(a / 1e3)}k`
+  const s = significant(a)
+  return sign + (a >= 1e3 ? count(Number(s)) : s)
+}
+
+/**
+ * A dollar input (a price, a unit price, a fixed cost) at most 4 significant digits: $44.10, $134.1, $0.0141, $27k.
+ * Cents are shown whenever they fit in the 4 digits, so a price reads like a price.
+ */
+export const compactUsd = (x: number): string => {
+  const a = Math.abs(x)
+  const sign = x < 0 ? "−" : ""
+  if (a >= 1e6) return `${sign}$${significant(a / 1e6)}M`
+  if (a >= 1e3) return `${sign}$${significant(a / 1e3)}k`
+  const s = significant(a)
+  const d = decimalsOf(s)
+  // "44.1" → "44.10" and "0.9" → "0.90", but "134.1" stays (5 digits with cents) and "39" stays (whole dollars)
+  const padded = d === 1 && a < 100 ? `${s}0` : s
+  return `${sign}$${padded}`
+}
+
+/** A fraction as a percentage, at most 4 significant digits: 0.0072 → "0.72%", 0.045 → "4.5%". */
+export const fractionPct = (x: number): string => `${x < 0 ? "−" : ""}${significant(Math.abs(x) * 100)}%`
+
 export const percentTick = (n: number): string => `${n < 0 ? "−" : ""}${short(Math.abs(n), 1)}%`
 
 export const probabilityTick = (p: number): string => `${short(p * 100, 0)}%`

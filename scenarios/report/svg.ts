@@ -46,8 +46,9 @@ export const renderPlotSvg = (options: Plot.PlotOptions, size: ChartSize = CHART
   return node.outerHTML.replace(/^<svg /, `<svg ${SVG_NS} `)
 }
 
-// Average glyph width as a fraction of the font size; DejaVu Sans (the widest fallback) is ≈0.6, so layout never overlaps.
-const textWidth = (text: string, fontSize: number): number => text.length * fontSize * 0.62
+// Average glyph width as a fraction of the font size; DejaVu Sans (the widest fallback) is ≈0.6 (bold ≈0.63), so a
+// layout sized with these never overlaps.
+export const textWidth = (text: string, fontSize: number, bold = false): number => text.length * fontSize * (bold ? 0.66 : 0.62)
 
 const swatch = (item: LegendItem, x: number, y: number): string => {
   const c = escapeXml(item.color)

@@ -1,7 +1,7 @@
 // Shared axes for the charts: a month time axis whose tick spacing follows the horizon, dollar and percent y axes.
 import type * as Plot from "@observablehq/plot"
 import { dollarTick, monthDate, monthsBetween, monthTick, percentTick } from "../format.ts"
-import { INK } from "../theme.ts"
+import { CHART_SIZE, INK } from "../theme.ts"
 
 /** Ticks every month up to 1½ years, then quarterly, half-yearly, yearly, so labels never collide at 880px. */
 export const monthInterval = (months: number): string =>
@@ -64,3 +64,20 @@ export const paddedDomain = (values: ReadonlyArray<number>, below = 0.08, above 
 export const MARGINS = { marginLeft: 72, marginRight: 64, marginTop: 28, marginBottom: 48 } as const
 
 export const ZERO_STYLE = { stroke: INK.zero, strokeWidth: 1.25 } as const
+
+export interface FrameMargins {
+  readonly marginLeft: number
+  readonly marginRight: number
+  readonly marginTop: number
+  readonly marginBottom: number
+}
+
+/**
+ * The plot frame in pixels at the default chart size, for laying out labels that must not collide (Plot places
+ * marks, but not text against text). `header` is what renderChart puts above the plot: title, subtitle and one
+ * legend row take 84px; a footnote takes 24px more. At another size labels move with the scales; only gaps change.
+ */
+export const frameSize = (margins: FrameMargins = MARGINS, header = 84): { readonly width: number; readonly height: number } => ({
+  width: CHART_SIZE.width - margins.marginLeft - margins.marginRight,
+  height: CHART_SIZE.height - header - margins.marginTop - margins.marginBottom
+})

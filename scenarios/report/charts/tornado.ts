@@ -4,7 +4,8 @@ import * as Plot from "@observablehq/plot"
 import * as BigDecimal from "effect/BigDecimal"
 import { figureLabel, moneyOf, plotNumber } from "../figures.ts"
 import { dollarTick, monthLabel, usd } from "../format.ts"
-import type { ChartSpec } from "../svg.ts"
+import { formatInputValues, inputLabel } from "../inputLabel.ts"
+import { textWidth, type ChartSpec } from "../svg.ts"
 import { ReportInputError, type ScenarioSummary, type Sensitivity } from "../summary.ts"
 import { COLORS, INK } from "../theme.ts"
 import { dollarY, MARGINS } from "./axes.ts"
@@ -18,14 +19,14 @@ export const defaults = {
 
 export type TornadoOptions = Partial<typeof defaults>
 
+const PATH_FONT = 9.5
+
 /** Bars by decreasing swing, ties by input name so the order is stable. */
 export const sortedBars = (s: Sensitivity): Sensitivity["bars"] =>
   [...s.bars]
     .map((b, i) => ({ b, swing: BigDecimal.abs(BigDecimal.subtract(moneyOf(b.high, `sensitivity.bars[${i}].high`), moneyOf(b.low, `sensitivity.bars[${i}].low`))) }))
     .sort((x, y) => BigDecimal.Order(y.swing, x.swing) || (x.b.input < y.b.input ? -1 : x.b.input > y.b.input ? 1 : 0))
     .map((x) => x.b)
-
-const valueText = (v: number | string): string => String(v)
 
 export const tornadoChart = (summary: ScenarioSummary, options: TornadoOptions = {}): ChartSpec => {
   const o = { ...defaults, ...options }
@@ -34,12 +35,17 @@ export const tornadoChart = (summary: ScenarioSummary, options: TornadoOptions =
     throw new ReportInputError({ field: "sensitivity", message: "the tornado needs sensitivity in the summary: run a sensitivity sweep" })
   const bars = sortedBars(s).slice(0, o.maxBars)
   const base = plotNumber(moneyOf(s.base, "sensitivity.base"))
-  const data = bars.flatMap((b) => [
-    { input: b.input, side: "low", at: valueText(b.low_value), value: plotNumber(b.low) },
-    { input: b.input, side: "high", at: valueText(b.high_value), value: plotNumber(b.high) }
-  ])
+  const data = bars.flatMap((b) => {
+    // both values of one input in one unit, decided from the path and the pair ($44.10 and $53.90, 0.72% and 0.88%)
+    const [low, high] = formatInputValues(b.input, [b.low_value, b.high_value])
+    return [
+      { input: b.input, side: "low", at: low ?? "", value: plotNumber(b.low) },
+      { input: b.input, side: "high", at: high ?? "", value: plotNumber(b.high) }
+    ]
+  })
   const order = bars.map((b) => b.input)
-  const longest = Math.max(...order.map((i) => i.length), 8)
+  // each row: the human label, and under it the input's path in small print (also its <title>, for hover and copy)
+  const rowLabel = Math.max(...order.map((i) => Math.max(textWidth(inputLabel(i), 12), textWidth(i, PATH_FONT))), 60)
   const fill = (d: (typeof data)[number]) => (d.side === "low" ? o.colors.low : o.colors.high)
   const label = figureLabel(s.output)
   const xs = [base, ...data.map((d) => d.value)]
@@ -54,10 +60,10 @@ export const tornadoChart = (summary: ScenarioSummary, options: TornadoOptions =
     ],
     plot: {
       ...MARGINS,
-      marginLeft: Math.round(longest * 12 * 0.62) + 20,
+      marginLeft: Math.round(rowLabel) + 20,
       marginRight: 72,
       x: { ...dollarY(`${label}, ${monthLabel(s.month)} ($)`), labelAnchor: "right", domain: [Math.min(...xs) - span * 0.12, Math.max(...xs) + span * 0.12] },
-      y: { domain: order, label: null, tickSize: 0, padding: 0.25 },
+      y: { domain: order, axis: null, padding: 0.25 },
       marks: [
         Plot.barX(data.filter((d) => d.side === "low"), { y: "input", x1: base, x2: "value", fill, insetTop: 1, insetBottom: 1 }),
         // drawn narrower on top, so a non-monotone input (low and high on the same side) shows both bars
@@ -66,6 +72,8 @@ export const tornadoChart = (summary: ScenarioSummary, options: TornadoOptions =
         // the input value at the outer end of each bar: left of the base reads right-aligned, right of it left-aligned
         Plot.text(data.filter((d) => d.value < base), { y: "input", x: "value", text: "at", textAnchor: "end", dx: -6, fill: INK.muted, fontSize: 11 }),
         Plot.text(data.filter((d) => d.value >= base), { y: "input", x: "value", text: "at", textAnchor: "start", dx: 6, fill: INK.muted, fontSize: 11 }),
+        Plot.text(order, { y: (d: string) => d, frameAnchor: "left", dx: -12, dy: -6, textAnchor: "end", text: inputLabel, title: (d: string) => d, fill: INK.text, fontSize: 12 }),
+        Plot.text(order, { y: (d: string) => d, frameAnchor: "left", dx: -12, dy: 8, textAnchor: "end", text: (d: string) => d, title: (d: string) => d, fill: INK.muted, fontSize: PATH_FONT }),
         Plot.text([base], { x: (d: number) => d, frameAnchor: "top", dy: -14, text: () => `base ${dollarTick(base)}`, fill: o.colors.base, fontWeight: 600 })
       ]
     }
