@@ -69,6 +69,26 @@ describe("charts", () => {
     ])
   })
 
+  it("labels tornado inputs for people, keeps each path, and prints values in their units", () => {
+    const svg = charts.find((c) => c.name === "tornado")!.svg
+    for (const text of ["Pro price", "Growth: Pro monthly rate", "Fixed: development", ">$39<", ">$59<", ">8%<", ">18%<", ">$14k<", ">$0.01<", ">30%<"])
+      expect(svg).toContain(text)
+    // the path stays: small print under the label and a <title> on it
+    expect(svg).toContain("<title>tiers.pro.price</title>")
+    expect(svg).toMatch(/font-size="9.5"[^]*>costs\.redis\.usd_per_mb</)
+    expect(svg).not.toMatch(/>(14000\.00|0\.08|39\.00)</)
+  })
+
+  it("puts the break-even probability captions right of their markers, clear of the y axis", () => {
+    const svg = charts.find((c) => c.name === "break-even-probability")!.svg
+    const captions = [...svg.matchAll(/<g transform="translate\((-?[\d.]+),[^"]*"[^>]*text-anchor="(\w+)"[^>]*>(?:(?!<\/g>).)*?by (?:Aug 2027|Jan 2028)/g)]
+    expect(captions).toHaveLength(2)
+    for (const c of captions) {
+      expect(Number(c[1])).toBeGreaterThan(0)
+      expect(c[2]).toBe("start")
+    }
+  })
+
   it("names the missing figure and the available ones for a fan chart", () => {
     expect(() => monteCarloFanChart(fixture.summary, { figure: "jettythunder_pool" })).toThrow(ReportInputError)
     expect(() => monteCarloFanChart(fixture.summary, { figure: "jettythunder_pool" })).toThrow(/cumulative_net_profit, net_profit, revenue/)

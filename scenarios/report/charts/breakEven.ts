@@ -3,11 +3,12 @@
 import * as Plot from "@observablehq/plot"
 import * as BigDecimal from "effect/BigDecimal"
 import { moneyOf, plotNumber } from "../figures.ts"
-import { dollarTick, monthDate, monthLabel, monthsBetween } from "../format.ts"
-import type { ChartSpec } from "../svg.ts"
+import { dollarTick, monthDate, monthLabel } from "../format.ts"
+import { textWidth, type ChartSpec } from "../svg.ts"
 import type { MonthFigures, ScenarioSummary } from "../summary.ts"
 import { COLORS, INK } from "../theme.ts"
-import { dollarY, MARGINS, monthX, paddedDomain } from "./axes.ts"
+import { dollarY, frameSize, MARGINS, monthX, paddedDomain } from "./axes.ts"
+import { spreadLabels } from "./spreadLabels.ts"
 
 export const defaults = {
   title: "Break-even",
@@ -19,6 +20,8 @@ export const defaults = {
 }
 
 export type BreakEvenOptions = Partial<typeof defaults>
+
+const CAPTION_FONT = 12.5
 
 /** First month whose cumulative net profit is not negative (exact: a sign test on the decimal). */
 export const paybackMonth = (summary: ScenarioSummary): string | null =>
@@ -53,6 +56,18 @@ export const breakEvenChart = (summary: ScenarioSummary, options: BreakEvenOptio
       : `Break-even in ${monthLabel(be)}${payback !== null ? `; cumulative profit turns positive (payback) in ${monthLabel(payback)}` : "; no payback within the horizon"}.`
   type Marker = (typeof markers)[number]
   type Point = (typeof data)[number]
+  // caption layout in frame pixels: the whole chart width is usable, margins included (captions sit above the frame)
+  const frame = frameSize({ ...MARGINS, marginTop: 40 })
+  const [t0, t1] = [data[0]?.date.getTime() ?? 0, data.at(-1)?.date.getTime() ?? 0]
+  const caption = (mk: Marker): string => `${mk.kind}: ${monthLabel(mk.month)}`
+  const slots = markers.map((mk) => ({
+    at: t1 > t0 ? (frame.width * (mk.date.getTime() - t0)) / (t1 - t0) : frame.width / 2,
+    size: textWidth(caption(mk), CAPTION_FONT, true)
+  }))
+  const [lo, hi] = [-MARGINS.marginLeft + 4, frame.width + MARGINS.marginRight - 4]
+  const captions = spreadLabels(slots, lo, hi, 12)
+  // on two rows each caption only has to stay inside the chart
+  const single = slots.map((s) => spreadLabels([s], lo, hi).centres[0] ?? s.at)
   return {
     title: o.title,
     subtitle,
@@ -79,28 +94,20 @@ export const breakEvenChart = (summary: ScenarioSummary, options: BreakEvenOptio
         Plot.dot(troughPoint, { x: "date", y: "value", fill: o.colors.loss, r: 4.5, stroke: "white", strokeWidth: 1.5 }),
         Plot.text(troughPoint, { x: "date", y: "value", text: (d: Point) => `Lowest ${dollarTick(d.value)}`, dy: 16, fill: o.colors.loss, fontWeight: 600, stroke: "white", strokeWidth: 4, paintOrder: "stroke" } as Plot.TextOptions),
         Plot.dot(markers, { x: "date", y: "value", fill: "color", r: 5, stroke: "white", strokeWidth: 1.5 }),
-        // month labels sit above the frame so they never cross the curve; one text mark each, so a label near a
-        // frame edge can be anchored inwards and two labels for close months can part (left one leftwards, right one
-        // rightwards, or on two rows when the right one is already at the edge)
+        // month captions sit above the frame so they never cross the curve; each is centred on its rule, then
+        // pushed inwards at the chart's edges and apart from the other caption, or onto two rows when both don't fit
         ...markers.map((mk, i) => {
-          const at = (monthsBetween(first, mk.month) + 0.5) / Math.max(1, data.length)
-          const other = markers[1 - i]
-          const close = other !== undefined && Math.abs(monthsBetween(other.month, mk.month)) / Math.max(1, data.length) < 0.25
-          const leftOfOther = other !== undefined && mk.month < other.month
-          const edge = at > 0.85 ? "end" : at < 0.15 ? "start" : "middle"
-          const rightAt = Math.max(...markers.map((m) => (monthsBetween(first, m.month) + 0.5) / Math.max(1, data.length)))
-          const parted = close && rightAt <= 0.85
-          const anchor = parted ? (leftOfOther ? "end" : "start") : edge
+          const row = captions.fits ? 0 : i
           return Plot.text([mk], {
             x: "date",
             frameAnchor: "top",
-            dx: parted ? (leftOfOther ? -4 : 4) : 0,
-            dy: close && !parted && i > 0 ? -8 : -22,
-            textAnchor: anchor,
-            text: (d: Marker) => `${d.kind}: ${monthLabel(d.month)}`,
+            dx: (captions.fits ? captions.centres[i]! : (single[i] ?? 0)) - (slots[i]?.at ?? 0),
+            dy: row === 0 ? -22 : -8,
+            textAnchor: "middle",
+            text: (d: Marker) => caption(d),
             fill: mk.color,
             fontWeight: 700,
-            fontSize: 12.5
+            fontSize: CAPTION_FONT
           })
         }),
         // the horizon value, unless the trough label already sits on that last point

@@ -1,10 +1,10 @@
 // P(break-even by month) from the Monte Carlo runs, with the months where it passes 50% and 90% called out.
 import * as Plot from "@observablehq/plot"
 import { count, monthDate, monthLabel, probabilityTick } from "../format.ts"
-import type { ChartSpec } from "../svg.ts"
+import { textWidth, type ChartSpec } from "../svg.ts"
 import { ReportInputError, type ScenarioSummary } from "../summary.ts"
 import { COLORS, INK } from "../theme.ts"
-import { MARGINS, monthX } from "./axes.ts"
+import { frameSize, MARGINS, monthX } from "./axes.ts"
 
 export const defaults = {
   title: "Probability of having broken even",
@@ -27,7 +27,10 @@ export const breakEvenProbabilityChart = (summary: ScenarioSummary, options: Bre
   })
   const missed = o.levels.filter((l) => !reached.some((r) => r.level === l))
   const lastP = data.at(-1)?.p ?? 0
-  type Reached = (typeof reached)[number]
+  const frame = frameSize()
+  const [t0, t1] = [data[0]?.date.getTime() ?? 0, data.at(-1)?.date.getTime() ?? 0]
+  /** where a date falls across the frame, 0 (first month) to 1 (last) */
+  const position = (d: Date): number => (t1 > t0 ? (d.getTime() - t0) / (t1 - t0) : 0.5)
   return {
     title: o.title,
     subtitle:
@@ -49,18 +52,29 @@ export const breakEvenProbabilityChart = (summary: ScenarioSummary, options: Bre
         Plot.lineY(data, { x: "date", y: "p", stroke: o.colors.line, strokeWidth: 2.5, curve: "step-after" }),
         Plot.ruleX(reached, { x: "date", y1: 0, y2: "level", stroke: o.colors.line, strokeOpacity: 0.5 }),
         Plot.dot(reached, { x: "date", y: "level", fill: o.colors.line, r: 5, stroke: "white", strokeWidth: 1.5 }),
-        Plot.text(reached, {
-          x: "date",
-          y: "level",
-          text: (d: Reached) => `${probabilityTick(d.level)} by ${monthLabel(d.month)}`,
-          dx: -10,
-          textAnchor: "end",
-          fill: INK.title,
-          fontWeight: 600,
-          stroke: "white",
-          strokeWidth: 4,
-          paintOrder: "stroke"
-        } as Plot.TextOptions)
+        // Right of the dot and just below its level: the curve is a CDF, so right of the month a level is reached
+        // it runs at or above that level and this corner is clear (the faint level rules pass under a white halo).
+        // Near the right edge the caption turns to the left of the dot and above the level, the clear corner there.
+        ...reached.map((r) => {
+          const text = `${probabilityTick(r.level)} by ${monthLabel(r.month)}`
+          const x = frame.width * position(r.date)
+          const leftward = x + 10 + textWidth(text, 12, true) > frame.width + MARGINS.marginRight - 4
+          const above = leftward || r.level * frame.height < 24
+          return Plot.text([r], {
+            x: "date",
+            y: "level",
+            text: () => text,
+            dx: leftward ? -10 : 10,
+            dy: above ? -6 : 6,
+            lineAnchor: above ? "bottom" : "top",
+            textAnchor: leftward ? "end" : "start",
+            fill: INK.title,
+            fontWeight: 600,
+            stroke: "white",
+            strokeWidth: 4,
+            paintOrder: "stroke"
+          } as Plot.TextOptions)
+        })
       ]
     }
   }

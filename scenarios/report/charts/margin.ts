@@ -6,7 +6,8 @@ import { monthDate, percentTick } from "../format.ts"
 import type { ChartSpec } from "../svg.ts"
 import type { ScenarioSummary } from "../summary.ts"
 import { COLORS, INK } from "../theme.ts"
-import { MARGINS, monthX, percentY } from "./axes.ts"
+import { frameSize, MARGINS, monthX, percentY } from "./axes.ts"
+import { partLabels, yPixel } from "./spreadLabels.ts"
 
 export const defaults = {
   title: "Margins",
@@ -20,6 +21,8 @@ export const defaults = {
 }
 
 export type MarginOptions = Partial<typeof defaults>
+
+const SERIES = ["Gross margin", "Net margin"] as const
 
 export const marginChart = (summary: ScenarioSummary, options: MarginOptions = {}): ChartSpec => {
   const o = { ...defaults, ...options }
@@ -38,6 +41,11 @@ export const marginChart = (summary: ScenarioSummary, options: MarginOptions = {
   const hi = Math.min(100, Math.ceil((max + 5) / 10) * 10)
   const stroke = (series: string) => (series === "Gross margin" ? o.colors.gross : o.colors.net)
   const last = (series: string) => data.filter((d) => d.series === series).slice(-1)
+  // end labels parted when gross and net margin end close together (fixed costs small against revenue); a label
+  // whose line is cut off at the floor sits at the floor
+  const frame = frameSize(MARGINS, clipped ? 84 + 24 : 84)
+  const ends = SERIES.flatMap((s) => last(s).map((d) => yPixel(Math.max(lo, d.pct), [lo, hi], frame.height - 8)))
+  const endDy = ends.length === SERIES.length ? partLabels(ends) : []
   return {
     title: o.title,
     subtitle: o.subtitle,
@@ -56,8 +64,8 @@ export const marginChart = (summary: ScenarioSummary, options: MarginOptions = {
         Plot.ruleY([0], { stroke: INK.zero }),
         o.targetPct !== null ? Plot.ruleY([o.targetPct], { stroke: o.colors.target, strokeDasharray: "6 4", strokeWidth: 1.5 }) : null,
         Plot.lineY(data, { x: "date", y: "pct", z: "series", stroke: (d: (typeof data)[number]) => stroke(d.series), strokeWidth: 2.5, clip: true }),
-        ...["Gross margin", "Net margin"].map((s) =>
-          Plot.text(last(s), { x: "date", y: "pct", text: (d: (typeof data)[number]) => percentTick(d.pct), dx: 8, textAnchor: "start", fill: stroke(s), fontWeight: 600 })
+        ...SERIES.map((s, i) =>
+          Plot.text(last(s), { x: "date", y: "pct", text: (d: (typeof data)[number]) => percentTick(d.pct), dx: 8, dy: endDy[i] ?? 0, textAnchor: "start", fill: stroke(s), fontWeight: 600 })
         )
       ]
     }

@@ -5,7 +5,8 @@ import { dollarTick, monthDate } from "../format.ts"
 import type { ChartSpec } from "../svg.ts"
 import type { ScenarioSummary } from "../summary.ts"
 import { COLORS, INK } from "../theme.ts"
-import { dollarY, MARGINS, monthX } from "./axes.ts"
+import { dollarY, frameSize, MARGINS, monthX } from "./axes.ts"
+import { partLabels, yPixel } from "./spreadLabels.ts"
 
 export const defaults = {
   title: "Revenue, costs and net profit",
@@ -26,8 +27,13 @@ export const revenueCostsChart = (summary: ScenarioSummary, options: RevenueCost
     costs: plotNumber(totalCosts(m)),
     net: plotNumber(m.net_profit)
   }))
+  // the two end labels, parted when revenue and costs end close together (break-even near the horizon)
+  const last = data.slice(-1)
+  const values = data.flatMap((d) => [d.revenue, d.costs, ...(o.showNetProfit ? [d.net] : [])])
+  const domain = [Math.min(0, ...values), Math.max(0, ...values)] as const
+  const [revenueDy, costsDy] = partLabels(last.length === 0 ? [0, 0] : [last[0]!.revenue, last[0]!.costs].map((v) => yPixel(v, domain, frameSize().height)))
   const endLabel = (y: "revenue" | "costs", fill: string) =>
-    Plot.text(data, Plot.selectLast({ x: "date", y, text: (d: (typeof data)[number]) => dollarTick(d[y]), dx: 8, textAnchor: "start", fill, fontWeight: 600 }))
+    Plot.text(last, { x: "date", y, text: (d: (typeof data)[number]) => dollarTick(d[y]), dx: 8, dy: (y === "revenue" ? revenueDy : costsDy) ?? 0, textAnchor: "start", fill, fontWeight: 600 })
   return {
     title: o.title,
     subtitle: o.subtitle,

@@ -38,3 +38,15 @@ export const spreadLabels = (slots: ReadonlyArray<LabelSlot>, lo: number, hi: nu
   order.forEach((s, k) => (centres[s.i] = c[k]!))
   return { centres, fits }
 }
+
+/**
+ * Vertical offsets (px) that part labels drawn at pixel heights `ys` (end-of-line values at the same month) so that
+ * no two are closer than `lineHeight`; labels already apart get 0. Each moves as little as the sweep allows.
+ */
+export const partLabels = (ys: ReadonlyArray<number>, lineHeight = 16): ReadonlyArray<number> =>
+  // whole pixels: a sub-pixel nudge is noise (and would churn golden files)
+  spreadLabels(ys.map((y) => ({ at: y, size: lineHeight })), -Infinity, Infinity, 0).centres.map((c, i) => Math.round(c - ys[i]!) || 0)
+
+/** A value's height in frame pixels (0 at the top) on a linear y scale over `domain`. */
+export const yPixel = (value: number, [lo, hi]: readonly [number, number], height: number): number =>
+  hi > lo ? (height * (hi - value)) / (hi - lo) : height / 2

@@ -8,18 +8,22 @@ import { formatInputValues, inputLabel } from "../inputLabel.ts"
 import { textWidth, type ChartSpec } from "../svg.ts"
 import { ReportInputError, type ScenarioSummary, type Sensitivity } from "../summary.ts"
 import { COLORS, INK } from "../theme.ts"
-import { dollarY, MARGINS } from "./axes.ts"
+import { dollarY, frameSize, MARGINS } from "./axes.ts"
 
 export const defaults = {
   title: undefined as string | undefined,
   /** show at most this many inputs (the largest swings) */
   maxBars: 12,
+  /** print each input's path in small type under its label; undefined: when the rows have room (about 10 bars) */
+  showPaths: undefined as boolean | undefined,
   colors: { low: COLORS.low, high: COLORS.high, base: INK.title }
 }
 
 export type TornadoOptions = Partial<typeof defaults>
 
 const PATH_FONT = 9.5
+// a 12px label over a 9.5px path needs this much height per bar; below it, the path is only the label's <title>
+const TWO_LINE_ROW = 26
 
 /** Bars by decreasing swing, ties by input name so the order is stable. */
 export const sortedBars = (s: Sensitivity): Sensitivity["bars"] =>
@@ -44,8 +48,10 @@ export const tornadoChart = (summary: ScenarioSummary, options: TornadoOptions =
     ]
   })
   const order = bars.map((b) => b.input)
-  // each row: the human label, and under it the input's path in small print (also its <title>, for hover and copy)
-  const rowLabel = Math.max(...order.map((i) => Math.max(textWidth(inputLabel(i), 12), textWidth(i, PATH_FONT))), 60)
+  // each row: the human label ("Pro price"), with the input's path as its <title> (hover, copy) and, when the rows
+  // have room, in small print under it
+  const showPaths = o.showPaths ?? frameSize().height / Math.max(1, order.length) >= TWO_LINE_ROW
+  const rowLabel = Math.max(...order.map((i) => Math.max(textWidth(inputLabel(i), 12), showPaths ? textWidth(i, PATH_FONT) : 0)), 60)
   const fill = (d: (typeof data)[number]) => (d.side === "low" ? o.colors.low : o.colors.high)
   const label = figureLabel(s.output)
   const xs = [base, ...data.map((d) => d.value)]
@@ -72,8 +78,10 @@ export const tornadoChart = (summary: ScenarioSummary, options: TornadoOptions =
         // the input value at the outer end of each bar: left of the base reads right-aligned, right of it left-aligned
         Plot.text(data.filter((d) => d.value < base), { y: "input", x: "value", text: "at", textAnchor: "end", dx: -6, fill: INK.muted, fontSize: 11 }),
         Plot.text(data.filter((d) => d.value >= base), { y: "input", x: "value", text: "at", textAnchor: "start", dx: 6, fill: INK.muted, fontSize: 11 }),
-        Plot.text(order, { y: (d: string) => d, frameAnchor: "left", dx: -12, dy: -6, textAnchor: "end", text: inputLabel, title: (d: string) => d, fill: INK.text, fontSize: 12 }),
-        Plot.text(order, { y: (d: string) => d, frameAnchor: "left", dx: -12, dy: 8, textAnchor: "end", text: (d: string) => d, title: (d: string) => d, fill: INK.muted, fontSize: PATH_FONT }),
+        Plot.text(order, { y: (d: string) => d, frameAnchor: "left", dx: -12, dy: showPaths ? -6 : 0, textAnchor: "end", text: inputLabel, title: (d: string) => d, fill: INK.text, fontSize: 12 }),
+        showPaths
+          ? Plot.text(order, { y: (d: string) => d, frameAnchor: "left", dx: -12, dy: 8, textAnchor: "end", text: (d: string) => d, title: (d: string) => d, fill: INK.muted, fontSize: PATH_FONT })
+          : null,
         Plot.text([base], { x: (d: number) => d, frameAnchor: "top", dy: -14, text: () => `base ${dollarTick(base)}`, fill: o.colors.base, fontWeight: 600 })
       ]
     }

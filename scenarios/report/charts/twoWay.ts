@@ -2,6 +2,7 @@
 import * as Plot from "@observablehq/plot"
 import { figureLabel, plotNumber } from "../figures.ts"
 import { dollarTick, monthLabel } from "../format.ts"
+import { formatInputValues, inputLabel } from "../inputLabel.ts"
 import type { ChartSpec } from "../svg.ts"
 import { ReportInputError, type ScenarioSummary } from "../summary.ts"
 import { INK } from "../theme.ts"
@@ -28,17 +29,21 @@ export const twoWayChart = (summary: ScenarioSummary, options: TwoWayOptions = {
     })
   )
   const output = figureLabel(t.output ?? "net_profit")
+  // values as the inputs read ($39, 8%), one unit per input; the axis titles keep the input path next to its label
+  const rowText = new Map(t.rows.map((r, i) => [String(r), formatInputValues(t.row_input, t.rows)[i] ?? String(r)]))
+  const colText = new Map(t.cols.map((c, i) => [String(c), formatInputValues(t.col_input, t.cols)[i] ?? String(c)]))
+  const axisTitle = (path: string) => (inputLabel(path) === path ? path : `${inputLabel(path)} (${path})`)
   const extent = Math.max(1, ...data.map((d) => Math.abs(d.value)))
   type Cell = (typeof data)[number]
   return {
-    title: o.title ?? `${output}: ${t.row_input} × ${t.col_input}`,
+    title: o.title ?? `${output}: ${inputLabel(t.row_input)} × ${inputLabel(t.col_input)}`,
     subtitle: `${output}${t.month !== undefined ? ` in ${monthLabel(t.month)}` : ""} for each pair of values. Red: loss, green: profit.`,
     plot: {
       ...MARGINS,
       marginLeft: 72,
       marginBottom: 48,
-      x: { domain: t.cols.map(String), label: t.col_input, labelAnchor: "center", labelArrow: "none", tickSize: 0, padding: 0.04 },
-      y: { domain: t.rows.map(String), label: t.row_input, labelArrow: "none", tickSize: 0, padding: 0.06 },
+      x: { domain: t.cols.map(String), label: axisTitle(t.col_input), labelAnchor: "center", labelArrow: "none", tickSize: 0, padding: 0.04, tickFormat: (c: string) => colText.get(c) ?? c },
+      y: { domain: t.rows.map(String), label: axisTitle(t.row_input), labelArrow: "none", tickSize: 0, padding: 0.06, tickFormat: (r: string) => rowText.get(r) ?? r },
       color: { type: "diverging", scheme: o.scheme, pivot: 0, domain: [-extent, extent] },
       marks: [
         Plot.cell(data, { x: "col", y: "row", fill: "value", inset: 0.5 }),
