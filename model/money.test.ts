@@ -32,7 +32,8 @@ describe("roundMoney", () => {
     expect(formatUsd(money("408000"))).toBe("$408,000.00")
   })
   it("parses only plain decimals", () => {
-    expect(parseMoney("12.5")).toBeDefined()
+    expect(formatMoney(parseMoney(" 12.5 ")!)).toBe("12.50")
+    expect(formatMoney(parseMoney(0.1)!)).toBe("0.10")
     expect(parseMoney("1e3")).toBeUndefined()
     expect(parseMoney("12,50")).toBeUndefined()
   })

@@ -6,7 +6,8 @@ import { loadScenario } from "../scenario/load.ts"
 import { monteCarloOf } from "./monteCarlo.ts"
 import { prepare } from "./prepare.ts"
 import { project } from "./project.ts"
-import { FIGURES, fillFigures } from "./simulation.ts"
+import { Rng } from "../montecarlo/prng.ts"
+import { FIGURES, fillFigures, scenarioRunner } from "./simulation.ts"
 import { scenarioOf } from "./testScenario.ts"
 
 describe("Monte Carlo", () => {
@@ -59,5 +60,28 @@ describe("Monte Carlo", () => {
       expect(p).toBeLessThanOrEqual(1)
       prev = p
     }
+  })
+
+  it("never creates or loses users when a sign-up mix share is uncertain (the drawn mix is renormalised)", () => {
+    const loaded = scenarioOf({
+      horizon_months: 3,
+      users: { start: { pro: 10 }, signups: { per_month: 1000, mix: { free: { dist: "uniform", min: 0.5, max: 0.9 }, pro: 0.3 } } }
+    })
+    const run = scenarioRunner(loaded)
+    const rng = new Rng(7, 0)
+    const totals = new Set<number>()
+    for (let i = 0; i < 50; i++) {
+      rng.reseed(7, i)
+      const p = run(rng)
+      p.months.forEach((m, month) => {
+        // each tier's sign-up flow carries its fraction to the next month, so the total may lag by less than a user per tier
+        const lag = 10 + 1000 * (month + 1) - m.users.reduce((a, b) => a + b, 0)
+        expect(lag).toBeGreaterThanOrEqual(0)
+        expect(lag).toBeLessThan(m.users.length)
+        totals.add(m.users[0]!)
+      })
+    }
+    // the draws do move the split between the tiers
+    expect(totals.size).toBeGreaterThan(3)
   })
 })

@@ -2,6 +2,7 @@
 // sign-ups in micro-users, and each month's exact per-user cost of every line as integers on one scale per line.
 import * as BigDecimal from "effect/BigDecimal"
 import {
+  allocateUnits,
   FULL_USAGE,
   JETTYTHUNDER_LINES,
   keptFraction,
@@ -137,8 +138,12 @@ export const prepare = (state: ScenarioState): EngineInput => {
     const limit = BigInt(MAX_USERS) * BigInt(PER_MILLION)
     const over = total.findIndex((x) => x > limit)
     if (over >= 0) throw new EngineRangeError("signed-up", monthKeys[over]!, Number(total[over]! / BigInt(PER_MILLION)))
-    tiers.forEach((t, k) => {
-      const share = ppm(u.signups!.mix[t])
+    // shares per million that always sum to exactly one million: the schema holds a file's mix to 1, but a Monte Carlo
+    // draw or a goal-seek trial can move one share alone; renormalised (largest remainder), the month's sign-ups are
+    // then split among the tiers, never created or lost. A mix that sums to 1 is unchanged.
+    const mixPpm = allocateUnits(BigInt(PER_MILLION), tiers.map((t) => BigInt(ppm(u.signups!.mix[t]))))
+    tiers.forEach((_, k) => {
+      const share = Number(mixPpm[k]!)
       // micro-users × share per million, truncated to the micro-user: what a tier gets of the month's sign-ups. Split
       // as whole users and micro-user rest so every product stays an exact integer below 2^53.
       for (let i = 0; i < months; i++) {
