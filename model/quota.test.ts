@@ -137,4 +137,10 @@ describe("usageAlerts", () => {
     expect(usageAlerts(sheet, "pro", at)[0]!.message).toMatch(/Asset storage at 90\.0%/)
     expect(usageAlerts(sheet, "pro", { ...at, storageBytes: 18n * GB - 1n })).toHaveLength(0)
   })
+  it("alerts on a zero limit as soon as anything is used (Free holding assets after a downgrade), never on unlimited", () => {
+    expect(usageAlerts(sheet, "free", NO_USAGE)).toHaveLength(0)
+    const alerts = usageAlerts(sheet, "free", { ...NO_USAGE, storageBytes: 1n })
+    expect(alerts.map((a) => [a.dimension, a.message.match(/at ([\d.]+)%/)?.[1]])).toEqual([["storage", "100.0"]])
+    expect(usageAlerts(sheet, "enterprise", { ...NO_USAGE, requests: 10n ** 12n })).toHaveLength(0)
+  })
 })

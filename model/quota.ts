@@ -178,9 +178,12 @@ export interface UsageAlert {
   readonly message: string
 }
 
-/** At or above the threshold, compared exactly (used × 100 ≥ limit × threshold); unlimited dimensions never alert. */
+/**
+ * At or above the threshold, compared exactly (used × 100 ≥ limit × threshold). Unlimited dimensions never alert; a
+ * zero limit alerts as soon as anything is used (a user downgraded to Free still holding assets reads 100 %).
+ */
 export const atOrAboveThreshold = (used: bigint, limit: bigint | null, thresholdPct: number): boolean =>
-  limit !== null && limit > 0n && used * 100n >= limit * BigInt(thresholdPct)
+  limit !== null && (limit === 0n ? used > 0n : used * 100n >= limit * BigInt(thresholdPct))
 
 /** The ≥ 90 % alerts for one user, with the percent that triggered each in its message. */
 export const usageAlerts = (sheet: Sheet, tierId: TierId, usage: Usage): ReadonlyArray<UsageAlert> => {

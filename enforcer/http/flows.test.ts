@@ -1,6 +1,7 @@
 // The plan's flows end to end over HTTP against real Redis, PostgreSQL (PGlite and the server) and s3rver: users,
 // quota reads (Free, Enterprise), assets counted to the byte, dedup, bandwidth, the text cache and its TTLs, lookups,
 // tenant isolation, bad requests that write nothing, a restart that keeps usage, and the admin reports.
+import { connect } from "node:net"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Database, sumToBigInt } from "../db/Database.ts"
@@ -254,7 +255,17 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
         body: JSON.stringify({ tier: "pro" }),
         headers: { "content-type": "application/json" }
       }, 404, "not_found"],
-      ["POST", "/admin/v1/jobs/dance", { key: svc.adminToken }, 400, "bad_request"]
+      ["POST", "/admin/v1/jobs/dance", { key: svc.adminToken }, 400, "bad_request"],
+      ["POST", "/admin/v1/users", {
+        key: svc.adminToken,
+        body: "tier=pro",
+        headers: { "content-type": "application/x-www-form-urlencoded" }
+      }, 415, "unsupported_media_type"],
+      ["PUT", "/api/v1/cache/%ZZ", { key: t.key, body: "v" }, 400, "bad_request"],
+      ["GET", "/api/v1/assets/%ZZ", { key: t.key }, 400, "bad_request"],
+      ["PUT", `/api/v1/cache/${"a".repeat(513)}`, { key: t.key, body: "v" }, 400, "invalid_cache_key"],
+      // past the router's parameter bound: no route takes it (JSON, like every other unknown path)
+      ["PUT", `/api/v1/cache/${"a".repeat(5000)}`, { key: t.key, body: "v" }, 404, "not_found"]
     ]
     for (const [method, path, options, status, error] of cases) {
       const r = await call(svc.url, method, path, options)
@@ -265,6 +276,24 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
     expect((await objectsOf(t.userId)).length).toBe(0)
     const q = await quotaOf(svc.url, t.key)
     expect([q.requests.used, q.storage.redis.used_bytes, q.storage.jettythunder.used_bytes]).toEqual([0, 0, 0])
+  })
+
+  it("a cache key of the full 512 characters works; a request Node cannot parse still gets a JSON 400", async () => {
+    const t = await newTenant(svc, "pro")
+    const key = "k".repeat(512)
+    expect((await call(svc.url, "PUT", `/api/v1/cache/${key}`, { key: t.key, body: "long" })).status).toBe(200)
+    expect((await call(svc.url, "GET", `/api/v1/cache/${key}`, { key: t.key })).text).toBe("long")
+    const { port } = new URL(svc.url)
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () =>
+        socket.write(`POST /api/v1/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.key}\r\nContent-Length: -5\r\n\r\n`))
+      let out = ""
+      socket.on("data", (d) => (out += String(d)))
+      socket.on("end", () => resolve(out))
+      socket.on("error", reject)
+    })
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /)
+    expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "bad_request" })
   })
 
   it("serves the OpenAPI document and the docs page", async () => {

@@ -205,7 +205,28 @@ describe.each(DB_VARIANTS)("QuotaStore on $name", (variant) => {
     clock.set(Date.now())
   })
 
-  it("a tier change applies at once, also to decisions in flight", async () => {
+  it("a tier change made while the tenant is being loaded is not undone by the load's older read", async () => {
+    const { userId } = await newUser("pro") // 10000 bytes; not loaded into Redis yet
+    const k = tenantKeys(settings.keyPrefix, userId)
+    await run(Effect.gen(function*() {
+      // the change lands (PostgreSQL, then Redis) after a concurrent load read "pro" and before its script ran
+      yield* (yield* QuotaStore).setTier(userId, "starter")
+      yield* (yield* RedisClient).script("econHydrate", [k.state, k.period(periodOf(Date.now())), k.cacheSizes], [
+        "pro",
+        0n,
+        0n,
+        0n,
+        "1",
+        60
+      ])
+    }))
+    const snap = await run(Effect.flatMap(QuotaStore, (q) => q.snapshot(userId)))
+    expect(snap.tier).toBe("starter")
+    const refused = await rt.runPromiseExit(Effect.flatMap(QuotaStore, (q) => q.reserve(userId, assetStore(1001n))))
+    expect(Exit.isFailure(refused)).toBe(true)
+  })
+
+  it("a tier change applies to the very next decision, both ways", async () => {
     const { userId } = await newUser("pro") // 10000 bytes
     await run(Effect.gen(function*() {
       const q = yield* QuotaStore

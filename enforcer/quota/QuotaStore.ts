@@ -318,7 +318,11 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           ] as const) {
             if (a > h) return yield* Effect.die(new Error(`commit of ${a} ${d} exceeds the ${h} reserved (${res.id})`))
           }
-          const r = yield* commitWith(res, actual, effect, false)
+          // every caller books the work in the ledger before it commits: if Redis cannot take the commit now, the
+          // reservation must not be released (that would forget the work) but left to expire and settle from the ledger
+          const r = yield* commitWith(res, actual, effect, false).pipe(Effect.tapError(() => Effect.sync(() => {
+            res.settled = true
+          })))
           if (r === 0) {
             // the work is done and in the ledger, but the reservation expired first: count it anyway, never lose it
             yield* Effect.logWarning(`reservation ${res.id} of ${res.userId} expired before its commit; counted late`)
@@ -374,7 +378,8 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
               ledger.storageBytes,
               ledger.requests,
               ledger.bandwidthBytes,
-              user.tier
+              user.tier,
+              snap.ver
             ])
           )
           return {

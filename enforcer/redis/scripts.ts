@@ -114,7 +114,8 @@ local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
 if (not score) or tonumber(score) > tonumber(ARGV[2]) then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-if ARGV[6] == '1' then
+-- already applied by a (late) commit under the same id: applying the ledger's amounts again would count them twice
+if ARGV[6] == '1' and redis.call('EXISTS', KEYS[5]) == 0 then
   if redis.call('HEXISTS', KEYS[1], 'hydrated') == 1 and ARGV[4] ~= '0' then
     redis.call('HINCRBY', KEYS[1], 'storage', ARGV[4])
   end
@@ -133,7 +134,9 @@ const hydrate = `
 if redis.call('HEXISTS', KEYS[1], 'hydrated') == 1 then return 0 end
 local r = 0
 for _, v in ipairs(redis.call('HVALS', KEYS[3])) do r = r + tonumber(v) end
-redis.call('HSET', KEYS[1], 'hydrated', '1', 'tier', ARGV[1], 'storage', ARGV[2], 'ver', ARGV[5], 'cseq', '0')
+-- a tier set while the tenant was not loaded is newer than the one read from PostgreSQL before it: keep it
+local tier = redis.call('HGET', KEYS[1], 'tier') or ARGV[1]
+redis.call('HSET', KEYS[1], 'hydrated', '1', 'tier', tier, 'storage', ARGV[2], 'ver', ARGV[5], 'cseq', '0')
 redis.call('HSET', KEYS[1], 'redis', string.format('%d', r))
 -- commits that landed in this period's hash before the load already count: keep whichever is larger
 local p = redis.call('HMGET', KEYS[2], 'requests', 'bandwidth')
@@ -142,19 +145,22 @@ if tonumber(ARGV[4]) > tonumber(p[2] or '0') then redis.call('HSET', KEYS[2], 'b
 redis.call('EXPIRE', KEYS[2], ARGV[6])
 return 1`
 
-/** KEYS state  ARGV tier → 1 changed (and every in-flight snapshot invalidated), 0 tenant not loaded */
+/** KEYS state  ARGV tier → 1 changed (and every in-flight snapshot invalidated), 0 tenant not loaded (the tier is
+ * still written: a load racing this change read the old tier from PostgreSQL, and must not put it back) */
 const setTier = `
-if redis.call('HEXISTS', KEYS[1], 'hydrated') == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'tier', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)
+if redis.call('HEXISTS', KEYS[1], 'hydrated') == 0 then return 0 end
 return 1`
 
 /** Reconcile: overwrite committed usage with the ledger's, only if no commit and no reservation happened since the
- * snapshot it was compared with. KEYS state, period, resv  ARGV cseq, storage, requests, bandwidth, tier
+ * snapshot it was compared with. KEYS state, period, resv  ARGV cseq, storage, requests, bandwidth, tier, ver
  * → 1 repaired, 0 busy (try again), -1 not loaded */
 const repair = `
 if redis.call('HEXISTS', KEYS[1], 'hydrated') == 0 then return -1 end
 if redis.call('HGET', KEYS[1], 'cseq') ~= ARGV[1] or redis.call('HLEN', KEYS[3]) > 0 then return 0 end
+-- a tier change (or a reservation) since the snapshot: the tier read from PostgreSQL may be older than Redis's
+if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[6] then return 0 end
 redis.call('HSET', KEYS[1], 'storage', ARGV[2], 'tier', ARGV[5])
 redis.call('HSET', KEYS[2], 'requests', ARGV[3], 'bandwidth', ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)

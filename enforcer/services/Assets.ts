@@ -298,16 +298,24 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
           const opened = yield* objects.download(a.bucket, a.objectKey).pipe(
             Effect.onExit((exit) => (Exit.isFailure(exit) ? quota.release(res).pipe(Effect.ignore) : Effect.void))
           )
-          // renewed while the body streams; stops at the end of the stream, or after a day at the latest
-          const keepAlive = yield* quota.touch(res).pipe(
-            Effect.ignore,
-            Effect.repeat(Schedule.spaced(Math.max(50, Math.floor(config.reservationTtlMs / 3)))),
-            Effect.timeout("1 day"),
-            Effect.forkDetach
+          // renewed while the body streams; stops at the end of the stream, or after a day at the latest. Started by
+          // the stream itself: a response never sent (the client left first) never runs its body, and its reservation
+          // must then expire after a TTL, not be renewed for a day
+          let keepAlive: Fiber.Fiber<unknown, unknown> | undefined
+          const startKeepAlive = Effect.suspend(() =>
+            keepAlive !== undefined ? Effect.void : quota.touch(res).pipe(
+              Effect.ignore,
+              Effect.repeat(Schedule.spaced(Math.max(50, Math.floor(config.reservationTtlMs / 3)))),
+              Effect.timeout("1 day"),
+              Effect.forkDetach,
+              Effect.map((fiber) => {
+                keepAlive = fiber
+              })
+            )
           )
           let sent = 0n
           const settle = Effect.gen(function*() {
-            yield* Fiber.interrupt(keepAlive)
+            if (keepAlive !== undefined) yield* Fiber.interrupt(keepAlive)
             const now = yield* time.now
             if (sent === 0n) return yield* quota.release(res)
             yield* database.use((db) =>
@@ -328,6 +336,7 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
             Stream.tap((chunk) => Effect.sync(() => {
               sent += BigInt(chunk.length)
             })),
+            Stream.onStart(startKeepAlive),
             Stream.ensuring(settle)
           )
           return { meta: metaOf(a), body }
@@ -338,6 +347,15 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
           const now = yield* time.now
           const period = periodOf(now)
           const opId = `del:${assetId}`
+          const k = keysOf(userId)
+          // held (as a reservation of nothing) while PostgreSQL books the deletion, until applyDelta below: reconcile's
+          // repair waits while it is there, instead of taking the ledger's deletion into Redis and then seeing applyDelta
+          // take the same bytes off again. A crash leaves it to expire and settle from the ledger, like any reservation.
+          yield* redis.run((r) =>
+            r.multi().hset(k.resv, opId, `${period}|0|0|0|0|asset_delete`).zadd(k.resvExp, now + config.reservationTtlMs, opId)
+              .exec()
+          )
+          const dropMarker = redis.run((r) => r.multi().hdel(k.resv, opId).zrem(k.resvExp, opId).exec()).pipe(Effect.ignore)
           const out = yield* database.use((db) =>
             deleteAsset(db, {
               userId,
@@ -353,8 +371,8 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
               })
             })
           )
+          if (out.freed === undefined) yield* dropMarker
           if (!out.found) return yield* new Missing({ what: "asset", id: assetId })
-          const k = keysOf(userId)
           yield* redis.run(async (r) => {
             await r.del(k.asset(assetId))
           }).pipe(Effect.ignore)

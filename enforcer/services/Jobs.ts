@@ -231,16 +231,16 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
         const users = yield* database.use(listUsers)
         const results: Array<Record<string, unknown>> = []
         for (const u of users) {
-          // the bytes actually held (content rows) against what the ledger booked: the ledger gets a correcting row
-          const [held, booked] = yield* database.use((db) =>
-            Promise.all([
-              db.selectFrom("content_objects").select(sql<string>`coalesce(sum(size_bytes), 0)`.as("s"))
-                .where("user_id", "=", u.userId).executeTakeFirstOrThrow(),
-              db.selectFrom("usage_ledger").select(sql<string>`coalesce(sum(storage_bytes), 0)`.as("s"))
-                .where("user_id", "=", u.userId).executeTakeFirstOrThrow()
-            ])
+          // the bytes actually held (content rows) against what the ledger booked: the ledger gets a correcting row.
+          // One statement, so one snapshot: read apart, an upload or delete committing between the two reads (they
+          // book content and ledger in one transaction) would look like drift and be "corrected" for ever.
+          const sums = yield* database.use((db) =>
+            sql<{ held: string; booked: string }>`select
+              (select coalesce(sum(size_bytes), 0) from content_objects where user_id = ${u.userId}) as held,
+              (select coalesce(sum(storage_bytes), 0) from usage_ledger where user_id = ${u.userId}) as booked`
+              .execute(db)
           )
-          const ledgerDrift = sumToBigInt(held.s) - sumToBigInt(booked.s)
+          const ledgerDrift = sumToBigInt(sums.rows[0]!.held) - sumToBigInt(sums.rows[0]!.booked)
           if (ledgerDrift !== 0n) {
             yield* database.use((db) =>
               appendLedger(db, [{
@@ -272,6 +272,13 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
           (yield* database.use((db) => db.selectFrom("content_objects").select(["bucket", "object_key"]).execute()))
             .map((o) => `${o.bucket}/${o.object_key}`)
         )
+        // asked again after `live` said no: an upload that outlived the grace may have been recorded (PostgreSQL, then
+        // its reservation committed) since `known` was read, and its object is then no orphan
+        const recordedNow = (bucket: string, key: string) =>
+          database.use((db) =>
+            db.selectFrom("content_objects").select("object_key").where("bucket", "=", bucket).where("object_key", "=", key)
+              .executeTakeFirst()
+          ).pipe(Effect.map((r) => r !== undefined))
         const buckets = [...new Set([objects.bucket, objects.coldBucket])]
         let orphansDeleted = 0
         const present = new Set<string>()
@@ -281,6 +288,7 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
             if (known.has(`${b}/${o.key}`)) continue
             if (o.lastModified !== undefined && now - o.lastModified.getTime() < grace) continue
             if (yield* live(o.key)) continue
+            if (yield* recordedNow(b, o.key)) continue
             yield* objects.remove(b, o.key)
             orphansDeleted++
           }
