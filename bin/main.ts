@@ -4,7 +4,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Effect from "effect/Effect"
 import { CliError, Command } from "effect/cli"
 import { enforcerCommands } from "../enforcer/cli.ts"
-import { modelCommands } from "../scenarios/cli/index.ts"
+import { planningCommands } from "../scenarios/cli/index.ts"
 
 // `econ … | head` closes stdout early: that is the reader's choice, not an error
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -14,7 +14,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 
 const econ = Command.make("econ").pipe(
   Command.withDescription("AgentCache storage economics: price model, scenarios and the live quota enforcer"),
-  Command.withSubcommands([...modelCommands, ...enforcerCommands])
+  Command.withSubcommands([...planningCommands, ...enforcerCommands])
 )
 
 const fail = (code: number, message: string) =>

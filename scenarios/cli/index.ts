@@ -8,7 +8,7 @@ import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
 
-export const modelCommands = [
+export const planningCommands = [
   tiersCommand,
   transferCommand,
   breakevenCommand,
