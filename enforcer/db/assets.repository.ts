@@ -69,13 +69,17 @@ const toAsset = (r: {
   storageClass: r.storage_class
 })
 
-/** An asset of this tenant (another tenant's id is simply not found). */
-export const findAsset = async (db: Q, userId: string, assetId: string): Promise<AssetRow | undefined> => {
-  const r = await db
+/** Assets joined with the stored content they reference (size, hash, storage class live on the content). */
+const assetsWithContent = (db: Q) =>
+  db
     .selectFrom("jettythunder_assets as a")
     .innerJoin("content_objects as c", (j) =>
       j.onRef("c.user_id", "=", "a.agentcache_user_id").onRef("c.content_hash", "=", "a.content_hash"))
     .select(assetColumns)
+
+/** An asset of this tenant (another tenant's id is simply not found). */
+export const findAsset = async (db: Q, userId: string, assetId: string): Promise<AssetRow | undefined> => {
+  const r = await assetsWithContent(db)
     .where("a.asset_id", "=", assetId)
     .where("a.agentcache_user_id", "=", userId)
     .executeTakeFirst()
@@ -83,11 +87,7 @@ export const findAsset = async (db: Q, userId: string, assetId: string): Promise
 }
 
 export const findAssetByCacheKey = async (db: Q, userId: string, cacheKey: string): Promise<AssetRow | undefined> => {
-  const r = await db
-    .selectFrom("jettythunder_assets as a")
-    .innerJoin("content_objects as c", (j) =>
-      j.onRef("c.user_id", "=", "a.agentcache_user_id").onRef("c.content_hash", "=", "a.content_hash"))
-    .select(assetColumns)
+  const r = await assetsWithContent(db)
     .where("a.agentcache_user_id", "=", userId)
     .where("a.cache_key", "=", cacheKey)
     .orderBy("a.created_at", "desc")

@@ -2,20 +2,11 @@
 // Charts, tables and comparisons all read figures through here so a "total cost" means the same thing everywhere.
 import * as BigDecimal from "effect/BigDecimal"
 import { parseMoney, percent, sumMoney, type Money } from "../../model/money.ts"
+import { USAGE_LINES, type UsageLineName } from "../../model/usageCost.ts"
 import { ReportInputError, type MonthFigures, type ScenarioSummary } from "./summary.ts"
 
-/** Known cost lines in the order finance reads them (infrastructure first, people last); unknown lines follow, A→Z. */
-export const COST_LINE_ORDER = [
-  "redis",
-  "hot_storage",
-  "cold_storage",
-  "bandwidth",
-  "workers",
-  "jettythunder_api",
-  "jettyspeed",
-  "text_cache",
-  "support"
-] as const
+/** Known cost lines in the order finance reads them (the model's usage lines, then support); unknown lines follow, A→Z. */
+export const COST_LINE_ORDER: ReadonlyArray<UsageLineName | "support"> = [...USAGE_LINES, "support"]
 
 const COST_LINE_LABELS: Readonly<Record<string, string>> = {
   redis: "Redis",
