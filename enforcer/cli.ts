@@ -18,7 +18,7 @@ import { RedisClient } from "./redis/RedisClient.ts"
 import { adminCall, findRunningService, type RunningServiceRef } from "./runningService.ts"
 import { serve } from "./serve.ts"
 import { JOB_NAMES, type JobName, Jobs } from "./services/Jobs.ts"
-import { addUser, Users } from "./services/Users.ts"
+import { addUser, type UserJson, userJson, Users } from "./services/Users.ts"
 
 /** The command could not do its work (a store unreachable, a service that refused): one line, exit 1. */
 const failed = (message: string) =>
@@ -113,15 +113,6 @@ const setTierCommand = Command.make(
   })
 ).pipe(Command.withDescription("Change a user's tier; it applies at once"))
 
-interface UserJson {
-  readonly user_id: string
-  readonly tier: string
-  readonly created_at: string
-  readonly period_start: string
-  readonly period_end: string
-  readonly key_prefix: string | null
-}
-
 const listCommand = Command.make(
   "list",
   { json: jsonFlag },
@@ -133,14 +124,7 @@ const listCommand = Command.make(
       Effect.gen(function*() {
         const database = yield* Database
         const rows = yield* database.use(listUsers)
-        return rows.map((u): UserJson => ({
-          user_id: u.userId,
-          tier: u.tier,
-          created_at: u.createdAt.toISOString(),
-          period_start: u.periodStart.toISOString(),
-          period_end: u.periodEnd.toISOString(),
-          key_prefix: u.keyPrefix
-        }))
+        return rows.map(userJson)
       }).pipe(Effect.provide(databaseOnlyLayer(settings))),
       (rows) =>
         json ? printJson(rows) : printLine(formatTable(

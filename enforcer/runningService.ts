@@ -6,6 +6,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { EnforcerSettings } from "./config/EnforcerConfig.ts"
 import { adminTokenPath, type ServeState, serveStatePath } from "./serve.ts"
+import { isAlive } from "./processAlive.ts"
 
 export class AdminCallFailed extends Schema.TaggedError<AdminCallFailed>()("AdminCallFailed", {
   status: Schema.Number,
@@ -18,14 +19,6 @@ export interface RunningServiceRef {
   readonly token: string
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
 
 /** The service this data dir's `serve` left a note about, if it is alive and answers; undefined otherwise. */
 export const findRunningService = (settings: EnforcerSettings): Effect.Effect<RunningServiceRef | undefined, AdminCallFailed> =>

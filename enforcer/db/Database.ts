@@ -15,6 +15,7 @@ import pg from "pg"
 import { type DatabaseConfig, EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { DatabaseError } from "../errors.ts"
 import type { DB } from "./schema.table.ts"
+import { isAlive } from "../processAlive.ts"
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const
 
@@ -145,14 +146,6 @@ const takeLock = (lockPath: string): (() => void) => {
   return () => rmSync(lockPath, { force: true })
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
 
 /** `schema`: where the migration bookkeeping lives when tables are not in `public` (a test's own schema). */
 export const migrate = (db: Kysely<DB>, schema?: string) =>

@@ -9,7 +9,7 @@ import { PriceSheet } from "../quota/PriceSheet.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
 import { Jobs } from "../services/Jobs.ts"
 import { Reports } from "../services/Reports.ts"
-import { Users } from "../services/Users.ts"
+import { userJson, Users } from "../services/Users.ts"
 import { adminAuthLive, DecodeErrorsLive } from "./auth.ts"
 import { guard } from "./httpFailure.ts"
 
@@ -25,15 +25,7 @@ export const adminLive = (adminToken: Redacted.Redacted<string>) =>
         .handle("addUser", ({ payload }) =>
           run(Effect.map(users.add(payload.tier), (u) => ({ user_id: u.userId, api_key: u.apiKey, tier: u.tier }))))
         .handle("listUsers", () =>
-          run(Effect.map(users.list, (all) =>
-            all.map((u) => ({
-              user_id: u.userId,
-              tier: u.tier,
-              created_at: u.createdAt.toISOString(),
-              period_start: u.periodStart.toISOString(),
-              period_end: u.periodEnd.toISOString(),
-              key_prefix: u.keyPrefix
-            })))))
+          run(Effect.map(users.list, (all) => all.map(userJson))))
         .handle("setTier", ({ params, payload }) =>
           run(Effect.map(users.setTier(params.id, payload.tier), (r) => ({ user_id: r.userId, tier: r.tier, previous: r.previous }))))
         .handle("monthly", () => run(Effect.map(reports.monthly, (months) => ({ months }))))

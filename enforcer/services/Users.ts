@@ -12,6 +12,25 @@ import { PriceSheet } from "../quota/PriceSheet.ts"
 import { QuotaStore } from "../quota/QuotaStore.ts"
 import { periodBounds, periodOf, TimeSource } from "../quota/TimeSource.ts"
 
+/** A user as the admin API and `econ users list` show it (dates ISO 8601, only the key's prefix). */
+export interface UserJson {
+  readonly user_id: string
+  readonly tier: string
+  readonly created_at: string
+  readonly period_start: string
+  readonly period_end: string
+  readonly key_prefix: string | null
+}
+
+export const userJson = (u: UserRow): UserJson => ({
+  user_id: u.userId,
+  tier: u.tier,
+  created_at: u.createdAt.toISOString(),
+  period_start: u.periodStart.toISOString(),
+  period_end: u.periodEnd.toISOString(),
+  key_prefix: u.keyPrefix
+})
+
 export interface NewUser {
   readonly userId: string
   readonly apiKey: string
