@@ -118,16 +118,10 @@ export class IdempotencyConflict extends Error {
  */
 export const insertAsset = async (
   db: Kysely<DB>,
-  input: {
-    readonly assetId: string
-    readonly userId: string
-    readonly contentHash: string
-    readonly sizeBytes: bigint
-    readonly mimeType: string
-    readonly cacheKey: string
-    readonly ttlExpiresAt: Date | null
-    readonly bucket: string
-    readonly objectKey: string
+  input: Pick<
+    AssetRow,
+    "assetId" | "userId" | "contentHash" | "sizeBytes" | "mimeType" | "cacheKey" | "ttlExpiresAt" | "bucket" | "objectKey"
+  > & {
     readonly now: Date
     readonly ledger: (deduplicated: boolean) => LedgerEntry
     readonly idempotency: { readonly key: string; readonly response: (deduplicated: boolean) => string } | undefined

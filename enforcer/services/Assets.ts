@@ -55,18 +55,8 @@ export interface StoreRequest {
   readonly contentLength: bigint | undefined
 }
 
-export interface AssetMeta {
-  readonly assetId: string
-  readonly sizeBytes: bigint
-  readonly contentHash: string
-  readonly mimeType: string
-  readonly cacheKey: string
-  readonly hitCount: bigint
-  readonly lastAccessed: Date
-  readonly ttlExpiresAt: Date | null
-  readonly createdAt: Date
-  readonly storageClass: "hot" | "cold"
-}
+/** An asset as its tenant sees it: where it is stored stays inside the service. */
+export type AssetMeta = Omit<AssetRow, "userId" | "bucket" | "objectKey">
 
 type Failure = QuotaDenied | RedisUnavailable | DatabaseError | StorageError | Contention | UnknownUser
 
