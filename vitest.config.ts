@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    include: ["model/**/*.test.ts", "scenarios/**/*.test.ts", "enforcer/**/*.test.ts", "notebooks/**/*.test.ts"],
+    include: ["architecture.test.ts", "model/**/*.test.ts", "io/**/*.test.ts", "scenarios/**/*.test.ts", "enforcer/**/*.test.ts", "cli/**/*.test.ts", "notebooks/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // enforcer suites share one Redis and one PostgreSQL; they isolate by tenant/schema, not by process

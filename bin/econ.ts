@@ -4,4 +4,4 @@ import { enableCompileCache } from "node:module"
 
 // Monte Carlo workers and every CLI call load the same large module graph; caching its compiled code halves start-up
 enableCompileCache?.()
-await import("./main.ts")
+await import("../cli/main.ts")

@@ -1,6 +1,6 @@
 // Runs every notebook against the shipped price sheet and writes reports/notebooks/<name>/index.html (+ .md, .svg).
 import * as Result from "effect/Result"
-import { loadSheet } from "../scenarios/sheetFile.ts"
+import { loadSheet } from "../io/sheetFile.ts"
 import { tierEconomicsNotebook } from "./01-tier-economics.ts"
 import { planAuditNotebook } from "./02-plan-audit.ts"
 import { growthNotebook } from "./03-growth-scenarios.ts"

@@ -15,7 +15,7 @@ import { Rng } from "./montecarlo/prng.ts"
 import { runChunk } from "./montecarlo/runChunk.ts"
 import { DEFAULT_RELATIVE_ACCURACY } from "./montecarlo/sketch.ts"
 import { decodeScenario, type LoadedScenario } from "./scenario/load.ts"
-import { DEFAULT_SHEET_PATH, readYamlFile } from "./sheetFile.ts"
+import { DEFAULT_SHEET_PATH, readYamlFile } from "../io/sheetFile.ts"
 
 const SCENARIO = "scenarios/mixed-growth-36m.yaml"
 

@@ -3,7 +3,7 @@
 import * as Result from "effect/Result"
 import { describe, expect, it } from "vitest"
 import { projectScenario } from "./engine/runScenario.ts"
-import { projectionRows } from "./engine/summary.ts"
+import { projectionRows } from "./engine/summaryJson.ts"
 import { projectionCsv } from "./report/csv.ts"
 import { loadScenario } from "./scenario/load.ts"
 

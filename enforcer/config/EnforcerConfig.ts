@@ -8,7 +8,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { DEFAULT_SHEET_PATH } from "../../scenarios/sheetFile.ts"
+import { DEFAULT_SHEET_PATH } from "../../io/sheetFile.ts"
 
 export type DatabaseConfig =
   | { readonly _tag: "Embedded"; readonly dir: string }

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
 import type { Sheet } from "../../model/index.ts"
-import { loadSheet, type SheetFileError } from "../../scenarios/sheetFile.ts"
+import { loadSheet, type SheetFileError } from "../../io/sheetFile.ts"
 import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 
 export class PriceSheet extends Context.Service<PriceSheet, Sheet>()("enforcer/PriceSheet") {

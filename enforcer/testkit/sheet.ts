@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import YAML from "yaml"
-import { DEFAULT_SHEET_PATH } from "../../scenarios/sheetFile.ts"
+import { DEFAULT_SHEET_PATH } from "../../io/sheetFile.ts"
 
 export interface TestLimits {
   readonly cache_requests?: number | null

@@ -2,10 +2,10 @@
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
 import { divideRounded, formatFixed, formatUsd } from "../../model/index.ts"
-import type { Check as ReportCheck } from "../report/summary.ts"
+import type { Check as ReportCheck } from "./summaryContract.ts"
 import type { Check } from "../scenario/schema.ts"
 import type { MonthResult, Projection } from "./project.ts"
-import { payingUsers } from "./summary.ts"
+import { payingUsers } from "./summaryJson.ts"
 
 interface Ratio {
   readonly num: BigDecimal.BigDecimal

@@ -1,7 +1,7 @@
 // Monte Carlo over a scenario: N runs from a seed on W worker threads (same result for any W), summarised as p5/p50/p95
 // per month for the main figures and the probability of having broken even by each month, in the summary contract.
 import { runMonteCarlo } from "../montecarlo/pool.ts"
-import type { MonteCarlo } from "../report/summary.ts"
+import type { MonteCarlo } from "./summaryContract.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { monthKeyAt } from "./prepare.ts"
 import type { SimulationPayload } from "./simulation.ts"

@@ -3,7 +3,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { percent } from "../../model/index.ts"
 import type { MonthResult, Projection } from "./project.ts"
-import { payingUsers } from "./summary.ts"
+import { payingUsers } from "./summaryJson.ts"
 
 export const OUTPUTS = [
   "revenue",

@@ -8,7 +8,7 @@ import { formatMoney, sumMoney, TIER_IDS } from "../../model/index.ts"
 import { loadScenario } from "../scenario/load.ts"
 import { LINES, prepare } from "./prepare.ts"
 import { project, type Projection } from "./project.ts"
-import { projectionRows, summaryJson } from "./summary.ts"
+import { projectionRows, summaryJson } from "./summaryJson.ts"
 import { scenarioOf } from "./testScenario.ts"
 
 const line = (p: Projection, i: number, name: (typeof LINES)[number]) => formatMoney(p.months[i]!.lines[LINES.indexOf(name)]!)

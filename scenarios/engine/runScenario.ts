@@ -2,7 +2,7 @@
 // Monte Carlo bands, a tornado, the scenario's checks, the comparison it asks for, and notes for the report.
 import * as BigDecimal from "effect/BigDecimal"
 import { formatPercent, formatUsd, percent } from "../../model/index.ts"
-import type { Check as ReportCheck, ProjectionRow } from "../report/summary.ts"
+import type { Check as ReportCheck, ProjectionRow } from "./summaryContract.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { evaluateChecks } from "./checks.ts"
 import { type MonteCarloJson, monteCarloOf } from "./monteCarlo.ts"
@@ -11,7 +11,7 @@ import { planComparison, planComparisonNotes, type PlanLine } from "./planCompar
 import { LINES, prepare } from "./prepare.ts"
 import { project, type Projection } from "./project.ts"
 import { tornado, type TornadoJson } from "./sensitivity.ts"
-import { projectionRows, type SummaryJson, summaryJson } from "./summary.ts"
+import { projectionRows, type SummaryJson, summaryJson } from "./summaryJson.ts"
 
 export interface RunOptions {
   /** Monte Carlo runs; 0 = deterministic only */

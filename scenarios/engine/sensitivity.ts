@@ -2,7 +2,7 @@
 // and a two-way table (two inputs moved together over a grid). Every cell is a full deterministic run of the engine.
 import * as BigDecimal from "effect/BigDecimal"
 import { divideRounded, formatMoney, formatPercent } from "../../model/index.ts"
-import type { Sensitivity, TwoWay } from "../report/summary.ts"
+import type { Sensitivity, TwoWay } from "./summaryContract.ts"
 import { asDecimal, domainOf, type InputValue, type NamedInput, numericInputs, setInput, toDomain } from "../scenario/inputs.ts"
 import type { LoadedScenario, ScenarioState } from "../scenario/load.ts"
 import { DRAW_DECIMALS } from "../scenario/uncertain.ts"

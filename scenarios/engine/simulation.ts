@@ -10,7 +10,7 @@ import { domainOf, fromDraw, setInput } from "../scenario/inputs.ts"
 import { decodeScenario, type LoadedScenario, type ScenarioSource, type ScenarioState } from "../scenario/load.ts"
 import { prepare } from "./prepare.ts"
 import { type MonthResult, project, type Projection } from "./project.ts"
-import { payingUsers } from "./summary.ts"
+import { payingUsers } from "./summaryJson.ts"
 
 /** The figures every run reports per month, in this order (names as in the summary contract). */
 export const FIGURES = [

@@ -1,7 +1,7 @@
 // Test helper: a scenario from an inline tree (as a YAML file would parse) on the plan's sheet, decoded or thrown.
 import * as Result from "effect/Result"
 import { decodeScenario, type LoadedScenario } from "../scenario/load.ts"
-import { DEFAULT_SHEET_PATH, readYamlFile } from "../sheetFile.ts"
+import { DEFAULT_SHEET_PATH, readYamlFile } from "../../io/sheetFile.ts"
 
 const sheetTree = Result.getOrThrow(readYamlFile(DEFAULT_SHEET_PATH))
 

@@ -9,7 +9,7 @@ import { monteCarloFanChart } from "./charts/monteCarloFan.ts"
 import { sortedBars } from "./charts/tornado.ts"
 import { fixture, planFixture } from "./fixture.ts"
 import { normaliseSvg } from "./golden.ts"
-import { ReportInputError } from "./summary.ts"
+import { ReportInputError } from "../engine/summaryContract.ts"
 import { renderPlotSvg } from "./svg.ts"
 
 const charts = renderCharts(reportCharts(fixture.summary, { baseline: planFixture.summary, marginTargetPct: 70 }))

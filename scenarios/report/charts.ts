@@ -10,7 +10,7 @@ import { monteCarloFanChart } from "./charts/monteCarloFan.ts"
 import { revenueCostsChart } from "./charts/revenueCosts.ts"
 import { tornadoChart } from "./charts/tornado.ts"
 import { twoWayChart } from "./charts/twoWay.ts"
-import type { ScenarioSummary } from "./summary.ts"
+import type { ScenarioSummary } from "../engine/summaryContract.ts"
 import { renderChart, type ChartSize, type ChartSpec } from "./svg.ts"
 
 export interface NamedChart {

@@ -4,7 +4,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { describe, expect, it } from "vitest"
 import { compareCsv, compareTable, csvField, projectionColumns, projectionCsv, toCsv } from "./csv.ts"
 import { fixture, planFixture } from "./fixture.ts"
-import { ReportInputError, type ProjectionRow } from "./summary.ts"
+import { ReportInputError, type ProjectionRow } from "../engine/summaryContract.ts"
 
 // decimal strings as the engine writes them: up to 12 integer digits, 0–4 decimals, either sign
 const decimal = fc

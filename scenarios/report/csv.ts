@@ -4,7 +4,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { formatMoney, formatPercent, percent } from "../../model/money.ts"
 import { COST_LINE_ORDER, costLines, figureUnit, figureValue } from "./figures.ts"
 import { monthsBetween } from "./format.ts"
-import { ReportInputError, type MonthFigures, type ProjectionRow, type ScenarioSummary } from "./summary.ts"
+import { ReportInputError, type MonthFigures, type ProjectionRow, type ScenarioSummary } from "../engine/summaryContract.ts"
 
 export type Cell = string | number | bigint | boolean | null | undefined
 

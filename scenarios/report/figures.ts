@@ -3,7 +3,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { parseMoney, percent, sumMoney, type Money } from "../../model/money.ts"
 import { USAGE_LINES, type UsageLineName } from "../../model/usageCost.ts"
-import { ReportInputError, type MonthFigures, type ScenarioSummary } from "./summary.ts"
+import { ReportInputError, type MonthFigures, type ScenarioSummary } from "../engine/summaryContract.ts"
 
 /** Known cost lines in the order finance reads them (the model's usage lines, then support); unknown lines follow, A→Z. */
 export const COST_LINE_ORDER: ReadonlyArray<UsageLineName | "support"> = [...USAGE_LINES, "support"]

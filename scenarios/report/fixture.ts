@@ -2,7 +2,7 @@
 // plan, fixed costs that step up with hiring, plus Monte Carlo bands, a tornado and a two-way table. Deterministic.
 import * as BigDecimal from "effect/BigDecimal"
 import { divideRounded, formatMoney, money, roundMoney, sumMoney, ZERO, type Money } from "../../model/money.ts"
-import type { MonthFigures, ProjectionRow, ScenarioSummary } from "./summary.ts"
+import type { MonthFigures, ProjectionRow, ScenarioSummary } from "../engine/summaryContract.ts"
 
 interface TierPlan {
   readonly name: string

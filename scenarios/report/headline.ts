@@ -4,7 +4,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { paybackMonth, troughMonth } from "./charts/breakEven.ts"
 import { moneyOf, netMarginPct } from "./figures.ts"
 import { monthLabel, monthsBetween, pctOf, usd } from "./format.ts"
-import type { MonthFigures, ScenarioSummary } from "./summary.ts"
+import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 
 export interface MonthHeadline {
   readonly label: string

@@ -8,7 +8,7 @@ import { costLineLabel, costLines, figureLabel, moneyOf, netMarginPct, tiers, to
 import { count, escapeXml as esc, monthLabel, pctOf } from "./format.ts"
 import { headline, type MonthHeadline } from "./headline.ts"
 import { selectedMonths } from "./summaryTable.ts"
-import type { Check, MonthFigures, ScenarioSummary } from "./summary.ts"
+import type { Check, MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 import { FONT_FAMILY } from "./theme.ts"
 
 export interface ReportHtmlInput extends ReportChartsOptions {

@@ -1,6 +1,6 @@
 // Public edge of the report layer: render a scenario summary as charts (SVG), CSV, a self-contained HTML page and a
 // terminal table, and write them to a directory atomically.
-export { decodeSummary, ReportInputError, ScenarioSummary, type Check, type MonthFigures, type ProjectionRow } from "./summary.ts"
+export { decodeSummary, ReportInputError, ScenarioSummary, type Check, type MonthFigures, type ProjectionRow } from "../engine/summaryContract.ts"
 export { renderChart, renderPlotSvg, type ChartSize, type ChartSpec, type LegendItem } from "./svg.ts"
 export { reportCharts, renderCharts, type NamedChart, type RenderedChart, type ReportChartsOptions } from "./charts.ts"
 export { compareCsv, compareTable, csvField, projectionColumns, projectionCsv, toCsv, type CompareRow, type CompareTableOptions } from "./csv.ts"

@@ -4,7 +4,7 @@ import { formatUsd } from "../../model/money.ts"
 import { moneyOf, totalUsers, variableCosts } from "./figures.ts"
 import { count, monthLabel } from "./format.ts"
 import { headline, monthIndexText } from "./headline.ts"
-import type { MonthFigures, ScenarioSummary } from "./summary.ts"
+import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 
 export interface SummaryTableOptions {
   /** show every n-th month (plus the first and the last); default 1 up to 12 months, 3 up to 36, else 12 */

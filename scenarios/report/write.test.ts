@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { Effect, Exit, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import { fixture } from "./fixture.ts"
-import { ReportInputError } from "./summary.ts"
+import { ReportInputError } from "../engine/summaryContract.ts"
 import { writeFilesAtomically, writeReport } from "./write.ts"
 
 const scratch = () => mkdtempSync(join(tmpdir(), "econ-report-"))

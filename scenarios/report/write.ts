@@ -7,7 +7,7 @@ import { Effect, Result, Schema } from "effect"
 import { reportCharts, renderCharts, type ReportChartsOptions } from "./charts.ts"
 import { compareCsv, projectionCsv } from "./csv.ts"
 import { reportHtml } from "./html.ts"
-import { decodeSummary, ReportInputError, type Check, type ProjectionRow, type ScenarioSummary } from "./summary.ts"
+import { decodeSummary, ReportInputError, type Check, type ProjectionRow, type ScenarioSummary } from "../engine/summaryContract.ts"
 import type { ChartSize } from "./svg.ts"
 
 export { formatSummaryTable } from "./summaryTable.ts"

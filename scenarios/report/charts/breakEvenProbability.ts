@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot"
 import { count, monthDate, monthLabel, probabilityTick } from "../format.ts"
 import { textWidth, type ChartSpec } from "../svg.ts"
-import { ReportInputError, type ScenarioSummary } from "../summary.ts"
+import { ReportInputError, type ScenarioSummary } from "../../engine/summaryContract.ts"
 import { COLORS, INK } from "../theme.ts"
 import { frameSize, MARGINS, monthX } from "./axes.ts"
 

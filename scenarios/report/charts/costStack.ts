@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot"
 import { costLineLabel, costLines, plotNumber } from "../figures.ts"
 import { monthDate } from "../format.ts"
 import type { ChartSpec } from "../svg.ts"
-import type { ScenarioSummary } from "../summary.ts"
+import type { ScenarioSummary } from "../../engine/summaryContract.ts"
 import { COLORS, costLineColor } from "../theme.ts"
 import { dollarY, MARGINS, monthX } from "./axes.ts"
 

@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot"
 import { figureLabel, figureValue, plotNumber } from "../figures.ts"
 import { count, dollarTick, monthDate, monthLabel } from "../format.ts"
 import type { ChartSpec } from "../svg.ts"
-import { ReportInputError, type ScenarioSummary } from "../summary.ts"
+import { ReportInputError, type ScenarioSummary } from "../../engine/summaryContract.ts"
 import { COLORS, INK } from "../theme.ts"
 import { dollarY, MARGINS, monthX, paddedDomain } from "./axes.ts"
 

@@ -6,7 +6,7 @@ import { figureLabel, moneyOf, plotNumber } from "../figures.ts"
 import { dollarTick, monthLabel, usd } from "../format.ts"
 import { formatInputValues, inputLabel } from "../inputLabel.ts"
 import { textWidth, type ChartSpec } from "../svg.ts"
-import { ReportInputError, type ScenarioSummary, type Sensitivity } from "../summary.ts"
+import { ReportInputError, type ScenarioSummary, type Sensitivity } from "../../engine/summaryContract.ts"
 import { COLORS, INK } from "../theme.ts"
 import { dollarY, frameSize, MARGINS } from "./axes.ts"
 

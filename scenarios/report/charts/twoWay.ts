@@ -4,7 +4,7 @@ import { figureLabel, plotNumber } from "../figures.ts"
 import { dollarTick, monthLabel } from "../format.ts"
 import { formatInputValues, inputLabel } from "../inputLabel.ts"
 import type { ChartSpec } from "../svg.ts"
-import { ReportInputError, type ScenarioSummary } from "../summary.ts"
+import { ReportInputError, type ScenarioSummary } from "../../engine/summaryContract.ts"
 import { INK } from "../theme.ts"
 import { MARGINS } from "./axes.ts"
 

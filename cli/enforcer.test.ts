@@ -7,7 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
-import { dropRedisPrefix, REDIS_URL, uniqueId } from "./testkit/settings.ts"
+import { dropRedisPrefix, REDIS_URL, uniqueId } from "../enforcer/testkit/settings.ts"
 
 const ECON = fileURLToPath(new URL("../bin/econ.ts", import.meta.url))
 

@@ -8,10 +8,10 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
 import YAML from "yaml"
-import { encodeSheet, restatedFigures } from "../../model/index.ts"
-import { loadSheet } from "../sheetFile.ts"
+import { encodeSheet, restatedFigures } from "../model/index.ts"
+import { loadSheet } from "../io/sheetFile.ts"
 
-const ECON = fileURLToPath(new URL("../../bin/econ.ts", import.meta.url))
+const ECON = fileURLToPath(new URL("../bin/econ.ts", import.meta.url))
 
 /** Run econ on the Node running vitest (the project's pinned Node 24). */
 const econ = (...args: Array<string>) => {

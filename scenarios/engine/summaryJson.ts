@@ -2,7 +2,7 @@
 // Money leaves as decimal strings with two places; counts as integers.
 import * as BigDecimal from "effect/BigDecimal"
 import { formatMoney, formatPercent, sumMoney } from "../../model/index.ts"
-import type { MonthFigures, ProjectionRow, ScenarioSummary } from "../report/summary.ts"
+import type { MonthFigures, ProjectionRow, ScenarioSummary } from "./summaryContract.ts"
 import { LINES, REVENUE } from "./prepare.ts"
 import type { MonthResult, Projection } from "./project.ts"
 

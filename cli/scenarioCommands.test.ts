@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Result from "effect/Result"
 import { afterAll, describe, expect, it } from "vitest"
-import { decodeSummary } from "./report/summary.ts"
+import { decodeSummary } from "../scenarios/engine/summaryContract.ts"
 
 const NODE = join(process.cwd(), "node_modules/.bin/node")
 const econ = (...args: ReadonlyArray<string>) => {

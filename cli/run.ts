@@ -3,9 +3,9 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { runScenario, type ScenarioRun } from "../engine/runScenario.ts"
-import { progressBar } from "../montecarlo/progressBar.ts"
-import { formatSummaryTable } from "../report/write.ts"
+import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.ts"
+import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
+import { formatSummaryTable } from "../scenarios/report/write.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 

@@ -16,7 +16,7 @@ import {
   type TierId,
   type TransferRecord,
   transferRecord
-} from "../../model/index.ts"
+} from "../model/index.ts"
 import { formatTable, jsonFlag, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
 
 /** `--tier` value → a tier id, or a UsageError naming the flag and the choices. */

@@ -3,8 +3,8 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Effect from "effect/Effect"
 import { CliError, Command } from "effect/cli"
-import { enforcerCommands } from "../enforcer/cli.ts"
-import { planningCommands } from "../scenarios/cli/index.ts"
+import { enforcerCommands } from "./enforcer.ts"
+import { planningCommands } from "./planningCommands.ts"
 
 // `econ … | head` closes stdout early: that is the reader's choice, not an error
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

@@ -1,7 +1,7 @@
 // `econ tiers`: each tier's price, cost lines, cost, margin and margin %, recomputed from the sheet.
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
-import { allTierEconomics, formatMoney, formatPercent, type Limits, type TierEconomics } from "../../model/index.ts"
+import { allTierEconomics, formatMoney, formatPercent, type Limits, type TierEconomics } from "../model/index.ts"
 import { formatTable, jsonFlag, printJson, printLine, sheetFlag, useSheet } from "./common.ts"
 
 const limitsJson = (l: Limits) => ({

@@ -3,7 +3,7 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { audit, type AuditReport, FINDING_KINDS, type FindingKind } from "../../model/index.ts"
+import { audit, type AuditReport, FINDING_KINDS, type FindingKind } from "../model/index.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
 
 const parseKinds = (text: string): Effect.Effect<ReadonlyArray<FindingKind>, UsageError> => {

@@ -21,7 +21,7 @@ import {
   tierUnits,
   type UnitEconomics,
   unitEconomics
-} from "../../model/index.ts"
+} from "../model/index.ts"
 import { Findings, formatTable, jsonFlag, nonNegativeDecimal, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
 import { parseCountFlag, parseTierFlag } from "./transfer.ts"
 

@@ -3,8 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Flag } from "effect/cli"
-import { type Sheet } from "../../model/index.ts"
-import { DEFAULT_SHEET_PATH, loadSheet } from "../sheetFile.ts"
+import { type Sheet } from "../model/index.ts"
+import { DEFAULT_SHEET_PATH, loadSheet } from "../io/sheetFile.ts"
 
 /** Unusable input (bad file, unknown tier, negative number): one line on stderr, exit 2. */
 export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", { message: Schema.String }) {}
