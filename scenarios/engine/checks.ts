@@ -1,7 +1,7 @@
 // A scenario's checks (e.g. the plan's success metrics) evaluated on its projection: pass or fail, with the figure.
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded, formatFixed, formatUsd } from "../../model/index.ts"
+import { divideRounded, formatFixed, formatUsd, payingUsersOf } from "../../model/index.ts"
 import type { Check as ReportCheck } from "./summaryContract.ts"
 import type { Check } from "../scenario/schema.ts"
 import type { MonthResult, Projection } from "./project.ts"
@@ -68,9 +68,9 @@ const ratioOf = (c: Check, p: Projection, i: number): Ratio | string => {
       return { num: BigDecimal.multiply(c.metric === "gross_margin_pct" ? m.grossProfit : m.netProfit, HUNDRED), den: m.revenue }
     case "paying_churn_pct": {
       // paying users lost this month over the paying users the month started with
-      const base = prev.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
+      const base = payingUsersOf(prev)
       if (base === 0) return "no paying users at the start of that month"
-      const churned = m.churned.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
+      const churned = payingUsersOf(m.churned)
       return { num: dec(churned * 100), den: dec(base) }
     }
     case "unit_contribution": {
