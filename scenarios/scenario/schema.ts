@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { CHECK_METRICS } from "../engine/outputCatalogue.ts"
 import { Count, DECIMAL_TEXT, Decimal, DIMENSIONS, Fraction, MEDIA_TYPES, PAYING_TIERS, TIER_IDS, type TierId } from "../../model/index.ts"
 
 export const Month = Schema.String.check(
@@ -117,19 +118,8 @@ export const FixedCosts = Schema.Union([FixedCostItems, Schema.Array(FixedCostSt
   expected: "a map { item: amount } or a list of steps [{ from: YYYY-MM, costs: { item: amount } }]"
 })
 
-export const METRICS = [
-  "users",
-  "paying_users",
-  "revenue",
-  "variable_costs",
-  "gross_profit",
-  "gross_margin_pct",
-  "net_profit",
-  "net_margin_pct",
-  "cumulative_net_profit",
-  "paying_churn_pct",
-  "unit_contribution"
-] as const
+/** What a check may test: the catalogue's check metrics (engine/outputCatalogue.ts). */
+export const METRICS = CHECK_METRICS
 export type Metric = (typeof METRICS)[number]
 
 export const Check = Schema.Struct({
