@@ -9,10 +9,11 @@ import { Database } from "../db/Database.ts"
 import { appendLedger } from "../db/ledger.repository.ts"
 import { type Contention, type DatabaseError, InvalidRequest, type QuotaDenied, type RedisUnavailable, type UnknownUser } from "../errors.ts"
 import { PriceSheet } from "../quota/PriceSheet.ts"
-import { QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
+import { type CommitEffect, QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
 import { TimeSource } from "../quota/TimeSource.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
+import { billOnce } from "./billOnce.ts"
 
 export interface CachePutResult {
   readonly key: string
@@ -45,8 +46,9 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
       const sheet = yield* PriceSheet
       const time = yield* TimeSource
 
-      const record = (res: Reservation, now: number, redisBytes: bigint) =>
-        database.use((db) =>
+      // the bill (ledger) and the count (Redis, with the entry written or deleted) together, or neither
+      const bill = (res: Reservation, now: number, redisBytes: bigint, effect?: CommitEffect) =>
+        billOnce({ database, quota, time }, res, { ...NO_USAGE, requests: 1n, redisBytes }, (db) =>
           appendLedger(db, [{
             userId: res.userId,
             period: res.period,
@@ -55,8 +57,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
             opId: res.id,
             requests: 1n,
             redisBytes
-          }])
-        )
+          }]), effect)
 
       const put: TextCacheShape["put"] = (userId, key, value, ttlSeconds) =>
         Effect.scoped(Effect.gen(function*() {
@@ -68,22 +69,8 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
           if (problem !== undefined) return yield* new InvalidRequest({ code: "invalid_ttl", field: "ttl", message: problem })
           const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key })
           const now = yield* time.now
-          yield* record(res, now, size)
           const expiresAt = now + ttl * 1000
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
-            _tag: "CachePut",
-            cacheKey: key,
-            value,
-            ttlMs: ttl * 1000,
-            expiresAt
-          }).pipe(
-            // the value was not stored: the request must not stay billed
-            Effect.tapError(() =>
-              database.use((db) =>
-                appendLedger(db, [{ userId, period: res.period, occurredAt: new Date(now), kind: "void", opId: res.id, requests: -1n }])
-              ).pipe(Effect.ignore)
-            )
-          )
+          yield* bill(res, now, size, { _tag: "CachePut", cacheKey: key, value, ttlMs: ttl * 1000, expiresAt })
           return { key, sizeBytes: size, ttlSeconds: ttl, expiresAt: new Date(expiresAt) }
         }))
 
@@ -96,8 +83,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
           const [value, exp] = yield* redis.run((r) =>
             Promise.all([r.get(k.cacheEntry(key)), r.zscore(k.cacheExp, key)])
           )
-          yield* record(res, now, 0n)
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n })
+          yield* bill(res, now, 0n)
           return value !== null && exp !== null && Number(exp) > now ? value : undefined
         }))
 
@@ -107,8 +93,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
           const now = yield* time.now
           const k = tenantKeys(config.keyPrefix, userId)
           const existed = (yield* redis.run((r) => r.hexists(k.cacheSizes, key))) === 1
-          yield* record(res, now, 0n)
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n }, { _tag: "CacheDelete", cacheKey: key })
+          yield* bill(res, now, 0n, { _tag: "CacheDelete", cacheKey: key })
           return existed
         }))
 
