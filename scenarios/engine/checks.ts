@@ -1,7 +1,7 @@
 // A scenario's checks (e.g. the plan's success metrics) evaluated on its projection: pass or fail, with the figure.
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded, formatFixed, formatUsd } from "../../model/index.ts"
+import { divideRounded, formatFixed, formatUsd, unitEconomicsVerdict } from "../../model/index.ts"
 import type { Check as ReportCheck } from "./summaryContract.ts"
 import type { Check } from "../scenario/schema.ts"
 import type { MonthResult, Projection } from "./project.ts"
@@ -16,7 +16,7 @@ const dec = (n: number) => BigDecimal.fromBigInt(BigInt(n))
 const HUNDRED = dec(100)
 const ONE = dec(1)
 
-const moneyMetrics = new Set(["revenue", "variable_costs", "gross_profit", "net_profit", "cumulative_net_profit", "unit_contribution"])
+const moneyMetrics = new Set(["revenue", "variable_costs", "gross_profit", "net_profit", "cumulative_net_profit", "unit_contribution", "positive_unit_economics"])
 const pctMetrics = new Set(["gross_margin_pct", "net_margin_pct", "paying_churn_pct"])
 
 /** num/den ≥ bound ⇔ num ≥ bound·den (den > 0) */
@@ -73,19 +73,22 @@ const ratioOf = (c: Check, p: Projection, i: number): Ratio | string => {
       const churned = m.churned.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
       return { num: dec(churned * 100), den: dec(base) }
     }
-    case "unit_contribution": {
+    case "unit_contribution":
+    case "positive_unit_economics": {
       const users = payingUsers(m)
       return { num: m.grossProfit, den: dec(users) }
     }
   }
 }
 
+const atPayingUsers = (c: Check) => c.metric === "unit_contribution" || c.metric === "positive_unit_economics"
+
 /** Evaluates each check; the month is the check's own, else the last (unit_contribution: first month with N paying users). */
 export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): ReadonlyArray<ReportCheck> =>
   checks.map((c) => {
     const keys = p.input.monthKeys
     let i: number
-    if (c.metric === "unit_contribution") {
+    if (atPayingUsers(c)) {
       const n = c.at_paying_users ?? 0
       i = p.months.findIndex((m) => payingUsers(m) >= n && payingUsers(m) > 0)
       if (i < 0) return { name: c.name, target: targetText(c), value: `never ${n} paying users in the horizon`, pass: false }
@@ -94,8 +97,13 @@ export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): Rea
       if (i < 0) return { name: c.name, target: targetText(c), value: `${c.month} is outside ${keys[0]} – ${keys.at(-1)}`, pass: false }
     }
     const r = ratioOf(c, p, i)
-    const where = c.metric === "unit_contribution" ? ` per paying user in ${keys[i]} (${payingUsers(p.months[i]!)} paying)` : ` in ${keys[i]}`
+    const where = atPayingUsers(c) ? ` per paying user in ${keys[i]} (${payingUsers(p.months[i]!)} paying)` : ` in ${keys[i]}`
     if (typeof r === "string") return { name: c.name, target: targetText(c), value: r + where, pass: false }
+    if (c.metric === "positive_unit_economics") {
+      // gross profit is the contribution: every variable cost, support included, before fixed costs
+      const v = unitEconomicsVerdict(p.months[i]!.grossProfit, BigInt(payingUsers(p.months[i]!)))
+      return { name: c.name, target: "contribution per paying user > $0.00 (before fixed costs)", value: shown(c.metric, r) + where, pass: v.positive }
+    }
     const pass = (c.min === undefined || atLeast(r, c.min)) && (c.max === undefined || atMost(r, c.max)) &&
       (c.above === undefined || above(r, c.above)) && (c.below === undefined || below(r, c.below))
     return { name: c.name, target: targetText(c), value: shown(c.metric, r) + where, pass }

@@ -130,7 +130,9 @@ export const METRICS = [
   "net_margin_pct",
   "cumulative_net_profit",
   "paying_churn_pct",
-  "unit_contribution"
+  "unit_contribution",
+  /** the plan's "positive unit economics at N users", decided by the model's one rule (unitEconomicsVerdict) */
+  "positive_unit_economics"
 ] as const
 export type Metric = (typeof METRICS)[number]
 
@@ -140,7 +142,7 @@ export const Check = Schema.Struct({
   metric: Schema.Literals(METRICS),
   /** month evaluated (default: the last); ignored by unit_contribution, which looks at the first month with `at_paying_users` */
   month: Schema.optionalKey(Month),
-  /** unit_contribution only: evaluated in the first month with at least this many paying users */
+  /** unit_contribution, positive_unit_economics: evaluated in the first month with at least this many paying users */
   at_paying_users: Schema.optionalKey(Count),
   /** inclusive bounds (≥ min, ≤ max) */
   min: Schema.optionalKey(SignedDecimal),
@@ -152,14 +154,15 @@ export const Check = Schema.Struct({
   source: Schema.optionalKey(Schema.String)
 }).check(
   Schema.makeFilter((c) =>
-    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined
+    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined ||
+      c.metric === "positive_unit_economics"
       ? true
       : { path: ["min"], issue: "A check needs a bound: min, max, above or below" }
   ),
   Schema.makeFilter((c) =>
-    c.metric !== "unit_contribution" || c.at_paying_users !== undefined
+    (c.metric !== "unit_contribution" && c.metric !== "positive_unit_economics") || c.at_paying_users !== undefined
       ? true
-      : { path: ["at_paying_users"], issue: "unit_contribution needs at_paying_users (e.g. 100)" }
+      : { path: ["at_paying_users"], issue: `${c.metric} needs at_paying_users (e.g. 100)` }
   )
 )
 export type Check = typeof Check.Type
