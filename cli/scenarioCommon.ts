@@ -8,7 +8,8 @@ import { Argument, Flag } from "effect/cli"
 import { EngineRangeError } from "../scenarios/engine/flows.ts"
 import { monthIndexOf } from "../scenarios/engine/outputs.ts"
 import type { Projection } from "../scenarios/engine/project.ts"
-import { writeReport, type ReportInput } from "../scenarios/report/write.ts"
+import { ReportInputError } from "../scenarios/engine/summaryContract.ts"
+import { renderReportFiles, type ReportFile, type ReportInput, writeFilesAtomically } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
 import { UsageError } from "./common.ts"
 
@@ -67,8 +68,17 @@ export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecima
     ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
     : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10 or 2.5, got "${text}"` }))
 
-export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
-  writeReport(dir, input).pipe(
+/** The report directory, plus `extra` files written with it in the same atomic swap (e.g. whatif.html). */
+export const writeReportDir = (dir: string, input: ReportInput, extra: ReadonlyArray<ReportFile> = []): Effect.Effect<void, UsageError> =>
+  Effect.try({
+    try: () => renderReportFiles(input),
+    catch: (e) => {
+      // bad input is the caller's to fix; anything else thrown while rendering is a bug (a defect, exit 70)
+      if (e instanceof ReportInputError) return new UsageError({ message: e.message })
+      throw e
+    }
+  }).pipe(
+    Effect.flatMap((files) => writeFilesAtomically(dir, [...files, ...extra])),
     Effect.mapError((e) => new UsageError({ message: e.message })),
     Effect.flatMap((w) => Effect.sync(() => process.stderr.write(`wrote ${w.files.length} files to ${w.dir}\n`)))
   )
