@@ -11,7 +11,7 @@ import type { Projection } from "../scenarios/engine/project.ts"
 import { ReportInputError } from "../scenarios/engine/summaryContract.ts"
 import { renderReportFiles, type ReportFile, type ReportInput, writeFilesAtomically } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
-import { UsageError } from "./common.ts"
+import { printNote, UsageError } from "./common.ts"
 
 export const scenarioArgument = (name = "file") =>
   Argument.String(name).pipe(Argument.withDescription("Scenario file (YAML), e.g. scenarios/mixed-growth-36m.yaml"))
@@ -62,11 +62,7 @@ export const monthIndex = (p: Pick<Projection, "input">, month: Option.Option<st
     : Effect.succeed(i)
 }
 
-/** A decimal flag value, possibly negative ("-10"), parsed exactly. */
-export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
-  /^-?\d+(\.\d+)?$/.test(text.trim())
-    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
-    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10 or 2.5, got "${text}"` }))
+export { decimalFlag } from "./common.ts"
 
 /** The report directory, plus `extra` files written with it in the same atomic swap (e.g. whatif.html). */
 export const writeReportDir = (dir: string, input: ReportInput, extra: ReadonlyArray<ReportFile> = []): Effect.Effect<void, UsageError> =>
@@ -80,5 +76,5 @@ export const writeReportDir = (dir: string, input: ReportInput, extra: ReadonlyA
   }).pipe(
     Effect.flatMap((files) => writeFilesAtomically(dir, [...files, ...extra])),
     Effect.mapError((e) => new UsageError({ message: e.message })),
-    Effect.flatMap((w) => Effect.sync(() => process.stderr.write(`wrote ${w.files.length} files to ${w.dir}\n`)))
+    Effect.flatMap((w) => printNote(`wrote ${w.files.length} files to ${w.dir}`))
   )

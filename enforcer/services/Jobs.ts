@@ -8,9 +8,9 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { sql } from "kysely"
 import {
-  bytesToGb,
   decideTiering,
   formatMoney,
+  priceOfBytes,
   roundMoney,
   sumMoney,
   type TierId,
@@ -31,8 +31,8 @@ import { ObjectStore } from "../s3/ObjectStore.ts"
 import { Assets } from "./Assets.ts"
 import { Reports } from "./Reports.ts"
 
-export const JOB_NAMES = ["tiering", "alerts", "rollover", "reconcile"] as const
-export type JobName = (typeof JOB_NAMES)[number]
+import { JOB_NAMES, type JobName } from "../api/schemas.ts"
+export { JOB_NAMES, type JobName }
 
 /** Another run of the same job holds its lock. */
 export class JobBusy extends Schema.TaggedError<JobBusy>()("JobBusy", { job: Schema.String }) {}
@@ -181,7 +181,7 @@ export class Jobs extends Context.Service<Jobs, JobsShape>()("enforcer/Jobs") {
             : { bucket: objects.bucket, storageClass: "STANDARD" }
           yield* objects.move({ bucket: c.bucket, key: c.object_key }, target, c.mime_type)
           const size = BigInt(c.size_bytes)
-          const saving = BigDecimal.multiply(bytesToGb(size), toCold ? perGbSaving : BigDecimal.negate(perGbSaving))
+          const saving = priceOfBytes(size, toCold ? perGbSaving : BigDecimal.negate(perGbSaving))
           yield* database.use((db) =>
             db.transaction().execute(async (tx) => {
               await tx.updateTable("content_objects").set({ storage_class: toCold ? "cold" : "hot", bucket: target.bucket })
