@@ -1,9 +1,10 @@
 // Shared CLI plumbing: the flags every command takes, the sheet they load, and the errors that set exit codes.
+import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Flag } from "effect/cli"
-import { type Sheet } from "../model/index.ts"
+import { isDecimalText, type Sheet, UNSIGNED_DECIMAL_TEXT } from "../model/index.ts"
 import { DEFAULT_SHEET_PATH, loadSheet } from "../io/sheetFile.ts"
 
 /** Unusable input (bad file, unknown tier, negative number): one line on stderr, exit 2. */
@@ -26,9 +27,15 @@ export const useSheet = (path: string): Effect.Effect<Sheet, UsageError> => {
 
 /** A decimal flag value ≥ 0, parsed exactly (never through a float). */
 export const nonNegativeDecimal = (flag: string, text: string): Effect.Effect<string, UsageError> =>
-  /^\d+(\.\d+)?$/.test(text.trim())
+  UNSIGNED_DECIMAL_TEXT.test(text.trim())
     ? Effect.succeed(text.trim())
     : Effect.fail(new UsageError({ message: `--${flag}: expected a number ≥ 0 such as 20 or 2.5, got "${text}"` }))
+
+/** A decimal flag value, possibly negative ("-10", a target profit that is a loss), parsed exactly. */
+export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
+  isDecimalText(text)
+    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
+    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10, -2.5 or 2500.50, got "${text}"` }))
 
 export const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(JSON.stringify(value, null, 2) + "\n"))
 

@@ -61,11 +61,7 @@ export const monthIndex = (p: Pick<Projection, "input">, month: Option.Option<st
     : Effect.succeed(i)
 }
 
-/** A decimal flag value, possibly negative ("-10"), parsed exactly. */
-export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
-  /^-?\d+(\.\d+)?$/.test(text.trim())
-    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
-    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10 or 2.5, got "${text}"` }))
+export { decimalFlag } from "./common.ts"
 
 export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
   writeReport(dir, input).pipe(

@@ -15,7 +15,7 @@ import {
 } from "./money.ts"
 import { type Sheet, TIER_IDS, type TierId, tierOf } from "./sheet.ts"
 import { limitsOf, tierEconomics } from "./tiers.ts"
-import { bytesToGb } from "./units.ts"
+import { priceOfBytes } from "./units.ts"
 
 /** Relative numbers of users per tier ("starter=2,pro=5,business=1"); a single tier is `{ pro: 1n }`. */
 export type Mix = Partial<Readonly<Record<TierId, bigint>>>
@@ -79,7 +79,7 @@ export const tierUnits = (sheet: Sheet, mix: Mix, basis: CostBasis = {}): Readon
     const e = tierEconomics(sheet, id)
     const bw = limitsOf(tierOf(sheet, id)).bandwidthBytes
     const bandwidth = basis.withBandwidth && bw !== null
-      ? roundMoney(BigDecimal.multiply(bytesToGb(bw), sheet.unit_prices.bandwidth_per_gb))
+      ? roundMoney(priceOfBytes(bw, sheet.unit_prices.bandwidth_per_gb))
       : ZERO
     const variableCost = BigDecimal.sum(e.cost, bandwidth)
     return {

@@ -6,8 +6,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
-
-const DECIMAL = /^\d+(\.\d+)?$/
+import { UNSIGNED_DECIMAL_TEXT } from "./money.ts"
 
 /**
  * A non-negative exact decimal. YAML may give it as a string ("0.015") or a plain number (0.015); a number is read
@@ -17,7 +16,7 @@ export const Decimal = Schema.Union([Schema.String, Schema.Finite]).pipe(
   Schema.decodeTo(Schema.BigDecimal, {
     decode: SchemaGetter.transformEffect((input: string | number) => {
       const text = typeof input === "number" ? String(input) : input.trim()
-      return DECIMAL.test(text)
+      return UNSIGNED_DECIMAL_TEXT.test(text)
         ? Effect.succeed(BigDecimal.fromStringUnsafe(text))
         : Effect.fail(
           new SchemaIssue.InvalidValue(

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest"
 import YAML from "yaml"
 import { formatMoney, formatPercent, sumMoney, toCents } from "./money.ts"
 import { decodeSheet, TIER_IDS } from "./sheet.ts"
-import { allTierEconomics, limitsOf, tierEconomics, tiersByPrice } from "./tiers.ts"
+import { allTierEconomics, isPayingTier, limitsOf, payingUsersOf, tierEconomics, tiersByPrice, tierTable, ttlCeiling, ttlProblem } from "./tiers.ts"
+import { tierOf } from "./sheet.ts"
 
 const sheet = Result.getOrThrow(decodeSheet(YAML.parse(readFileSync(new URL("./price-sheet.yaml", import.meta.url), "utf8"))))
 
@@ -53,5 +54,30 @@ describe("tier economics", () => {
   })
   it("orders tiers by price", () => {
     expect(tiersByPrice(sheet).map((t) => t.id)).toEqual([...TIER_IDS])
+  })
+})
+
+describe("tier rules shared by the enforcer, the scenarios and the reports", () => {
+  it("paying users are the users of every tier but Free", () => {
+    expect(TIER_IDS.filter(isPayingTier)).toEqual(["starter", "pro", "business", "enterprise"])
+    // head counts indexed like TIER_IDS: 100 free, 10 starter, 5 pro, 2 business, 1 enterprise
+    expect(payingUsersOf([100, 10, 5, 2, 1])).toBe(18)
+    expect(payingUsersOf([7, 0, 0, 0, 0])).toBe(0)
+  })
+  it("a TTL runs from 1 s to the tier's ceiling (Pro: 24 h text, 30 d assets; Free: no asset cache)", () => {
+    const pro = tierOf(sheet, "pro")
+    expect([ttlCeiling(pro, "text"), ttlCeiling(pro, "asset")]).toEqual([86_400, 2_592_000])
+    expect(ttlProblem(pro, "text", 1)).toBeUndefined()
+    expect(ttlProblem(pro, "text", 86_400)).toBeUndefined()
+    expect(ttlProblem(pro, "text", 86_401)).toBe("ttl must be between 1 and 86400 seconds on the Pro tier, got 86401")
+    expect(ttlProblem(pro, "asset", 0)).toBe("ttl must be between 1 and 2592000 seconds on the Pro tier, got 0")
+    expect(ttlProblem(tierOf(sheet, "free"), "asset", 1)).toBe("ttl must be between 1 and 0 seconds on the Free tier, got 1")
+  })
+  it("the tier table has a row a tier, money as decimal text, n/a for Free's margin %", () => {
+    const t = tierTable(allTierEconomics(sheet))
+    expect(t.header).toEqual(["tier", "price", "redis", "lyve_storage", "text_cache", "workers", "jettythunder_api", "jettyspeed", "cost", "margin", "margin %"])
+    expect(t.rows.find((r) => r[0] === "Pro")).toEqual(["Pro", "49.00", "7.50", "1.00", "0.00", "1.00", "0.50", "0.50", "10.50", "38.50", "78.6"])
+    expect(t.rows.find((r) => r[0] === "Free")?.at(-1)).toBe("n/a")
+    expect(t.rows.some((r) => r[0] === "Enterprise (from)")).toBe(true)
   })
 })

@@ -3,7 +3,7 @@
 // Run: `npm run notebooks` (writes reports/notebooks/01-tier-economics/index.html).
 import * as Plot from "@observablehq/plot"
 import * as BigDecimal from "effect/BigDecimal"
-import { allTierEconomics, formatMoney, formatPercent, type Sheet } from "../model/index.ts"
+import { allTierEconomics, formatMoney, formatPercent, type Sheet, tierTable } from "../model/index.ts"
 import { renderChart } from "../scenarios/report/index.ts"
 import { COLORS, costLineColor } from "../scenarios/report/theme.ts"
 import { Notebook } from "./notebook.ts"
@@ -18,18 +18,8 @@ Each tier's monthly cost to us **at full allowance**, from the unit prices and f
 table adds up. Bandwidth is billed on use (see transfer pricing), not on allowance, as in the plan's own tables.`
 
   const lineNames = all[0]!.lines.map((l) => l.name)
-  nb.table(
-    ["tier", "price", ...lineNames, "cost", "margin", "margin %"],
-    all.map((e) => [
-      e.tier.name,
-      formatMoney(e.price),
-      ...e.lines.map((l) => formatMoney(l.amount)),
-      formatMoney(e.cost),
-      formatMoney(e.margin),
-      e.marginPct === undefined ? "n/a" : formatPercent(e.marginPct)
-    ]),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-  )
+  const table = tierTable(all)
+  nb.table(table.header, table.rows, table.header.map((_, i) => i).filter((i) => i > 0))
 
   // Plot wants numbers: these floats only place bars on a chart, the table above carries the exact figures
   const bars = all.filter((e) => !BigDecimal.isZero(e.price)).flatMap((e) =>

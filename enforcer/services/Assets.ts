@@ -9,7 +9,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import { assetStore, bandwidth, cacheRequest, NO_USAGE, tierOf } from "../../model/index.ts"
+import { assetStore, bandwidth, cacheRequest, NO_USAGE, tierOf, ttlProblem } from "../../model/index.ts"
 import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 import {
   type AssetRow,
@@ -153,15 +153,9 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
         Effect.gen(function*() {
           const tier = tierOf(sheet, (yield* quota.snapshot(userId)).tier)
           // a tier without the asset cache hears that from the model (below), not about its TTL
-          if (
-            tier.multimodal && request.ttlSeconds !== undefined &&
-            (request.ttlSeconds < 1 || request.ttlSeconds > tier.ttl.asset_max_seconds)
-          ) {
-            return yield* new InvalidRequest({
-              code: "invalid_ttl",
-              field: "ttl",
-              message: `ttl must be between 1 and ${tier.ttl.asset_max_seconds} seconds on the ${tier.name} tier, got ${request.ttlSeconds}`
-            })
+          const problem = request.ttlSeconds === undefined ? undefined : ttlProblem(tier, "asset", request.ttlSeconds)
+          if (tier.multimodal && problem !== undefined) {
+            return yield* new InvalidRequest({ code: "invalid_ttl", field: "ttl", message: problem })
           }
           // a declared length is reserved whole (refused before a byte is read); otherwise the hold grows as bytes arrive
           const res = yield* quota.reserveScoped(userId, assetStore(request.contentLength ?? 0n), { kind: "asset_store" })

@@ -3,7 +3,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { cacheRequest, NO_USAGE, textCacheWrite, tierOf } from "../../model/index.ts"
+import { cacheRequest, NO_USAGE, textCacheWrite, tierOf, ttlCeiling, ttlProblem } from "../../model/index.ts"
 import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { Database } from "../db/Database.ts"
 import { appendLedger } from "../db/ledger.repository.ts"
@@ -62,15 +62,10 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
         Effect.scoped(Effect.gen(function*() {
           const size = BigInt(Buffer.byteLength(value, "utf8"))
           const snap = yield* quota.snapshot(userId)
-          const max = tierOf(sheet, snap.tier).ttl.text_max_seconds
-          const ttl = ttlSeconds ?? Math.min(DEFAULT_TEXT_TTL_SECONDS, max)
-          if (ttl < 1 || ttl > max) {
-            return yield* new InvalidRequest({
-              code: "invalid_ttl",
-              field: "ttl",
-              message: `ttl must be between 1 and ${max} seconds on the ${tierOf(sheet, snap.tier).name} tier, got ${ttl}`
-            })
-          }
+          const tier = tierOf(sheet, snap.tier)
+          const ttl = ttlSeconds ?? Math.min(DEFAULT_TEXT_TTL_SECONDS, ttlCeiling(tier, "text"))
+          const problem = ttlProblem(tier, "text", ttl)
+          if (problem !== undefined) return yield* new InvalidRequest({ code: "invalid_ttl", field: "ttl", message: problem })
           const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key })
           const now = yield* time.now
           yield* record(res, now, size)

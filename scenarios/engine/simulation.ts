@@ -10,20 +10,11 @@ import { domainOf, fromDraw, setInput } from "../scenario/inputs.ts"
 import { decodeScenario, type LoadedScenario, type ScenarioSource, type ScenarioState } from "../scenario/load.ts"
 import { prepare } from "./prepare.ts"
 import { type MonthResult, project, type Projection } from "./project.ts"
-import { payingUsers } from "./summaryJson.ts"
+import { MONTE_CARLO_FIGURES } from "./outputCatalogue.ts"
+import { outputValue } from "./outputs.ts"
 
-/** The figures every run reports per month, in this order (names as in the summary contract). */
-export const FIGURES = [
-  "users",
-  "paying_users",
-  "revenue",
-  "variable_costs",
-  "gross_profit",
-  "gross_margin_pct",
-  "net_profit",
-  "cumulative_net_profit",
-  "jettythunder_pool"
-] as const
+/** The figures every run reports per month, in this order (the catalogue's Monte Carlo figures). */
+export const FIGURES = MONTE_CARLO_FIGURES
 
 /** Plain data, so it crosses to worker threads by structured clone. */
 export interface SimulationPayload {
@@ -33,28 +24,7 @@ export interface SimulationPayload {
 /** Statistics only: an exact booked amount as the nearest float (division of exact integers is correctly rounded). */
 export const toFloat = (d: BigDecimal.BigDecimal): number => Number(d.value) / 10 ** d.scale
 
-const figureValue = (m: MonthResult, f: number): number => {
-  switch (f) {
-    case 0:
-      return m.users.reduce((a, b) => a + b, 0)
-    case 1:
-      return payingUsers(m)
-    case 2:
-      return toFloat(m.revenue)
-    case 3:
-      return toFloat(m.variableCosts)
-    case 4:
-      return toFloat(m.grossProfit)
-    case 5:
-      return m.grossMarginPct === undefined ? 0 : toFloat(m.grossMarginPct)
-    case 6:
-      return toFloat(m.netProfit)
-    case 7:
-      return toFloat(m.cumulativeNetProfit)
-    default:
-      return toFloat(m.jettythunderPool)
-  }
-}
+const figureValue = (m: MonthResult, f: number): number => toFloat(outputValue(m, FIGURES[f]!))
 
 /** Writes a projection's figures into `values` (figures × months, row-major). */
 export const fillFigures = (p: Projection, values: Float64Array): void => {

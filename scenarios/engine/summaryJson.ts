@@ -1,7 +1,7 @@
 // A projection in the public JSON contract (summary.json, `econ run --json`) and as CSV rows (one per month × tier).
 // Money leaves as decimal strings with two places; counts as integers.
 import * as BigDecimal from "effect/BigDecimal"
-import { formatMoney, formatPercent, sumMoney } from "../../model/index.ts"
+import { formatMoney, formatPercent, payingUsersOf, sumMoney } from "../../model/index.ts"
 import type { MonthFigures, ProjectionRow, ScenarioSummary } from "./summaryContract.ts"
 import { LINES, REVENUE } from "./prepare.ts"
 import type { MonthResult, Projection } from "./project.ts"
@@ -39,8 +39,8 @@ export const monthJson = (p: Projection, m: MonthResult, i: number): MonthJson =
   }
 }
 
-/** Users of every tier but Free. */
-export const payingUsers = (m: MonthResult): number => m.users.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
+/** Users of every tier but Free (the model's `payingUsersOf`). */
+export const payingUsers = (m: MonthResult): number => payingUsersOf(m.users)
 
 /** The deterministic part of the summary; Monte Carlo, sensitivity and the rest are added by runScenario. */
 export interface SummaryJson extends Omit<ScenarioSummary, "monte_carlo" | "sensitivity" | "two_way"> {
