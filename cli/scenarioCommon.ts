@@ -10,7 +10,7 @@ import { monthIndexOf } from "../scenarios/engine/outputs.ts"
 import type { Projection } from "../scenarios/engine/project.ts"
 import { writeReport, type ReportInput } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
-import { UsageError } from "./common.ts"
+import { printNote, UsageError } from "./common.ts"
 
 export const scenarioArgument = (name = "file") =>
   Argument.String(name).pipe(Argument.withDescription("Scenario file (YAML), e.g. scenarios/mixed-growth-36m.yaml"))
@@ -66,5 +66,5 @@ export { decimalFlag } from "./common.ts"
 export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
   writeReport(dir, input).pipe(
     Effect.mapError((e) => new UsageError({ message: e.message })),
-    Effect.flatMap((w) => Effect.sync(() => process.stderr.write(`wrote ${w.files.length} files to ${w.dir}\n`)))
+    Effect.flatMap((w) => printNote(`wrote ${w.files.length} files to ${w.dir}`))
   )
