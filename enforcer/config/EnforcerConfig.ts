@@ -55,6 +55,15 @@ export interface EnforcerSettings {
   readonly maxCacheEntryBytes: number
   /** How often `serve` runs rollover, alerts, tiering and reconcile itself; 0 disables the scheduler. */
   readonly jobsIntervalMs: number
+  /**
+   * Deadline of one PostgreSQL statement or S3 request (connect included; Redis has its own 2 s). A request whose
+   * backend does not answer within it is answered 503: see README "Faults" for the bound per request.
+   */
+  readonly backendTimeoutMs: number
+  /** Largest admin JSON body accepted (413 beyond). */
+  readonly maxAdminBodyBytes: number
+  /** How long an instance may keep trusting a key it has already checked (a revocation elsewhere takes this long). */
+  readonly keyCacheTtlMs: number
 }
 
 export class EnforcerConfig extends Context.Service<EnforcerConfig, EnforcerSettings>()("enforcer/EnforcerConfig") {
@@ -85,7 +94,10 @@ export const defaultSettings = (dataDir = resolve(".data")): EnforcerSettings =>
   partSizeBytes: 8 * MIB,
   uploadGrantBytes: 8_000_000n,
   maxCacheEntryBytes: 10_000_000,
-  jobsIntervalMs: 3_600_000
+  jobsIntervalMs: 3_600_000,
+  backendTimeoutMs: 2_000,
+  maxAdminBodyBytes: 64 * 1024,
+  keyCacheTtlMs: 5_000
 })
 
 const optionalString = (name: string) =>

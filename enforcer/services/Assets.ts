@@ -354,7 +354,7 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
                 assetId
               })
             })
-          )
+          ).pipe(Effect.tapError(() => dropMarker)) // nothing booked (or booked for reconcile to take): never stuck
           if (out.freed === undefined) yield* dropMarker
           if (!out.found) return yield* new Missing({ what: "asset", id: assetId })
           yield* redis.run(async (r) => {
