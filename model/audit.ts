@@ -7,7 +7,7 @@
 // (`percent`: one decimal, half-even); a stated percent holds when the exact ratio, rounded half-even to as many
 // decimals as the plan wrote (usually none: "79%"), equals it — so Pro's 78.57 % holds as "79".
 import * as BigDecimal from "effect/BigDecimal"
-import { breakEven, type CostBasis, fixedCostsOf, type Mix, unitEconomics } from "./breakeven.ts"
+import { breakEven, type CostBasis, fixedCostsOf, type Mix, unitEconomics, unitEconomicsVerdict } from "./breakeven.ts"
 import { divideRounded, formatMoney, formatPercent, formatUsd, type Money, percent, roundMoney, sumMoney, ZERO } from "./money.ts"
 import { isTierId, MEDIA_TYPES, type Sheet, type Stated, type TierId, tierOf } from "./sheet.ts"
 import { blendedCompressionRatio } from "./savings.ts"
@@ -554,14 +554,16 @@ const auditSuccess = (a: Auditor, sheet: Sheet): void => {
     const small = BigInt(sm.positive_unit_economics_users)
     const at = unitEconomics(sheet, mix, small, { withSupport: true })
     const r = breakEven(sheet, mix, { withSupport: true })
-    a.check("success_metrics.positive_unit_economics_users", SUCCESS, !BigDecimal.isNegative(at.net), () => ({
+    const verdict = unitEconomicsVerdict(at.contribution, small)
+    a.check("success_metrics.positive_unit_economics_users", SUCCESS, verdict.positive, () => ({
       kind: "claim",
       figure: `"Positive unit economics at ${sm.positive_unit_economics_users} users"`,
-      stated: `net ≥ 0 at ${sm.positive_unit_economics_users} users`,
-      computed: fm(at.net),
-      explanation: `Each ${match.name} user contributes ${usd(at.perUser?.contribution ?? ZERO)} after support, so a single user's economics are positive, ` +
-        `but ${sm.positive_unit_economics_users} users bring ${usd(at.contribution)} against ${usd(at.fixed)} fixed costs: net ${usd(at.net)}. ` +
-        (r._tag === "Reached" ? `Net turns positive at ${r.users} users.` : r.reason)
+      stated: `contribution per paying user > 0 at ${sm.positive_unit_economics_users} users (before fixed costs)`,
+      computed: fm(verdict.perPayingUser ?? ZERO),
+      explanation: `Unit economics are what each paying user brings after the costs they cause (tier costs and support), before ` +
+        `fixed costs: ${usd(verdict.perPayingUser ?? ZERO)} per ${match.name} user. Covering the ${usd(at.fixed)} of fixed costs is ` +
+        `break-even, a separate question: ${sm.positive_unit_economics_users} users bring ${usd(at.contribution)}, net ${usd(at.net)}; ` +
+        (r._tag === "Reached" ? `net turns positive at ${r.users} users.` : r.reason)
     }))
   }
   a.unverifiable("success_metrics.churn_pct_max", SUCCESS, "churn is not derivable from the sheet")
