@@ -8,6 +8,7 @@ import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
 import { formatSummaryTable } from "../scenarios/report/write.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
+import { renderWhatIf } from "./whatif.ts"
 
 const runsFlag = Flag.Int("runs").pipe(
   Flag.withDescription("Monte Carlo runs (0: none); default: the scenario's monte_carlo.runs, else 0"),
@@ -52,6 +53,7 @@ export const runCommand = Command.make(
     )
     if (Option.isSome(out)) {
       const margin = loaded.state.scenario.report?.margin_target_pct
+      const whatif = yield* renderWhatIf(loaded)
       yield* writeReportDir(out.value, {
         summary: run.summary,
         rows: run.rows,
@@ -59,7 +61,7 @@ export const runCommand = Command.make(
         checks: run.checks,
         ...(run.baseline === undefined ? {} : { baseline: run.baseline.summary }),
         ...(margin === undefined ? {} : { marginTargetPct: margin })
-      })
+      }, [{ name: "whatif.html", content: whatif }])
     }
     if (json) {
       yield* printJson(run.summary)

@@ -146,11 +146,7 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
             const done = yield* replay(userId, key)
             if (done !== undefined) return done
             return yield* Effect.scoped(storeNew(userId, request, body))
-          }).pipe(Effect.ensuring(
-            redis.run((r) =>
-              r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, lockKey, token)
-            ).pipe(Effect.ignore)
-          ))
+          }).pipe(Effect.ensuring(redis.unlock(lockKey, token).pipe(Effect.ignore)))
         })
 
       const storeNew = <E>(userId: string, request: StoreRequest, body: Stream.Stream<Uint8Array, E>) =>
