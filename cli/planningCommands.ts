@@ -7,6 +7,7 @@ import { runCommand } from "./run.ts"
 import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
+import { whatifCommand } from "./whatif.ts"
 
 export const planningCommands = [
   tiersCommand,
@@ -16,5 +17,6 @@ export const planningCommands = [
   runCommand,
   sensitivityCommand,
   goalseekCommand,
-  compareCommand
+  compareCommand,
+  whatifCommand
 ] as const
