@@ -7,6 +7,8 @@ import { runCommand } from "./run.ts"
 import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
+import { varianceCommand } from "./variance.ts"
+import { whatifCommand } from "./whatif.ts"
 
 export const planningCommands = [
   tiersCommand,
@@ -16,5 +18,7 @@ export const planningCommands = [
   runCommand,
   sensitivityCommand,
   goalseekCommand,
-  compareCommand
+  compareCommand,
+  varianceCommand,
+  whatifCommand
 ] as const

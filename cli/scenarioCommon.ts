@@ -8,7 +8,8 @@ import { Argument, Flag } from "effect/cli"
 import { EngineRangeError } from "../scenarios/engine/flows.ts"
 import { monthIndexOf } from "../scenarios/engine/outputs.ts"
 import type { Projection } from "../scenarios/engine/project.ts"
-import { writeReport, type ReportInput } from "../scenarios/report/write.ts"
+import { ReportInputError } from "../scenarios/engine/summaryContract.ts"
+import { renderReportFiles, type ReportFile, type ReportInput, writeFilesAtomically } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
 import { printNote, UsageError } from "./common.ts"
 
@@ -63,8 +64,17 @@ export const monthIndex = (p: Pick<Projection, "input">, month: Option.Option<st
 
 export { decimalFlag } from "./common.ts"
 
-export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
-  writeReport(dir, input).pipe(
+/** The report directory, plus `extra` files written with it in the same atomic swap (e.g. whatif.html). */
+export const writeReportDir = (dir: string, input: ReportInput, extra: ReadonlyArray<ReportFile> = []): Effect.Effect<void, UsageError> =>
+  Effect.try({
+    try: () => renderReportFiles(input),
+    catch: (e) => {
+      // bad input is the caller's to fix; anything else thrown while rendering is a bug (a defect, exit 70)
+      if (e instanceof ReportInputError) return new UsageError({ message: e.message })
+      throw e
+    }
+  }).pipe(
+    Effect.flatMap((files) => writeFilesAtomically(dir, [...files, ...extra])),
     Effect.mapError((e) => new UsageError({ message: e.message })),
     Effect.flatMap((w) => printNote(`wrote ${w.files.length} files to ${w.dir}`))
   )

@@ -8,6 +8,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { InvalidInput, requireNonNegative } from "./invalidInput.ts"
 import { allocate, allocateUnits, divideRounded, type Money, percent, roundMoney } from "./money.ts"
 import { MEDIA_TYPES, type MediaType, type Sheet } from "./sheet.ts"
+import { coldIsCheaper } from "./tiering.ts"
 import { priceOfBytes } from "./units.ts"
 
 export type ByMedia<A> = Readonly<Record<MediaType, A>>
@@ -162,7 +163,7 @@ export const tieringSavings = (sheet: Sheet, bytes: bigint, coldFraction: BigDec
   requireFraction("coldFraction", coldFraction)
   const hot = sheet.unit_prices.lyve_per_gb_month
   const cold = sheet.unit_prices.cold_per_gb_month
-  const cheaper = BigDecimal.isLessThan(cold, hot)
+  const cheaper = coldIsCheaper(sheet.unit_prices)
   const coldBytes = cheaper ? floorTimes(bytes, coldFraction) : 0n
   const exactSaved = priceOfBytes(coldBytes, BigDecimal.subtract(hot, cold))
   return {

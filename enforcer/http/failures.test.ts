@@ -182,7 +182,8 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
         if (m) resolve(m[1]!)
       })
       child!.on("exit", (code) => reject(new Error(`child exited ${code}`)))
-      setTimeout(() => reject(new Error("child did not start")), 20_000)
+      // generous: a process that opens an embedded PGlite and migrates it takes seconds on a loaded 2-core machine
+      setTimeout(() => reject(new Error("child did not start")), 90_000)
     })
     const crashed = { url, adminToken: Redacted.value(settings.adminToken!) } as RunningService
     const t = await newTenant(crashed, "pro")

@@ -15,6 +15,8 @@ export interface RedisShape {
   /** Run one of the Lua scripts of scripts.ts (EVALSHA, loaded on first use). */
   readonly script: (name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) =>
     Effect.Effect<unknown, RedisUnavailable>
+  /** Release a lock taken with SET NX under `token`, only if it is still ours. */
+  readonly unlock: (key: string, token: string) => Effect.Effect<void, RedisUnavailable>
 }
 
 export class RedisClient extends Context.Service<RedisClient, RedisShape>()("enforcer/RedisClient") {
@@ -38,16 +40,18 @@ export const makeRedisShape = (client: Redis): RedisShape => {
       catch: (cause) =>
         new RedisUnavailable({ message: `redis: ${cause instanceof Error ? cause.message : String(cause)}` })
     })
+  const script: RedisShape["script"] = (name, keys, args) =>
+    run((r) =>
+      (r as unknown as Record<string, (...a: Array<string>) => Promise<unknown>>)[name]!(
+        ...keys,
+        ...args.map(String)
+      )
+    )
   return {
     client,
     run,
-    script: (name, keys, args) =>
-      run((r) =>
-        (r as unknown as Record<string, (...a: Array<string>) => Promise<unknown>>)[name]!(
-          ...keys,
-          ...args.map(String)
-        )
-      )
+    script,
+    unlock: (key, token) => Effect.asVoid(script("econUnlock", [key], [token]))
   }
 }
 

@@ -1,7 +1,7 @@
 // A scenario's checks (e.g. the plan's success metrics) evaluated on its projection: pass or fail, with the figure.
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded, formatFixed, formatUsd } from "../../model/index.ts"
+import { divideRounded, formatFixed, formatUsd, unitEconomicsVerdict } from "../../model/index.ts"
 import type { Check as ReportCheck } from "./summaryContract.ts"
 import type { Check } from "../scenario/schema.ts"
 import { OUTPUT_CATALOGUE } from "./outputCatalogue.ts"
@@ -42,12 +42,14 @@ const targetText = (c: Check): string => {
 const ratioOf = (c: Check, p: Projection, i: number): Ratio | string =>
   monthOutput(p.months[i]!, c.metric, i === 0 ? p.input.flows.start : p.months[i - 1]!.users)
 
+const atPayingUsers = (c: Check) => c.metric === "unit_contribution" || c.metric === "positive_unit_economics"
+
 /** Evaluates each check; the month is the check's own, else the last (unit_contribution: first month with N paying users). */
 export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): ReadonlyArray<ReportCheck> =>
   checks.map((c) => {
     const keys = p.input.monthKeys
     let i: number
-    if (c.metric === "unit_contribution") {
+    if (atPayingUsers(c)) {
       const n = c.at_paying_users ?? 0
       i = p.months.findIndex((m) => payingUsers(m) >= n && payingUsers(m) > 0)
       if (i < 0) return { name: c.name, target: targetText(c), value: `never ${n} paying users in the horizon`, pass: false }
@@ -56,8 +58,13 @@ export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): Rea
       if (i < 0) return { name: c.name, target: targetText(c), value: `${c.month} is outside ${keys[0]} – ${keys.at(-1)}`, pass: false }
     }
     const r = ratioOf(c, p, i)
-    const where = c.metric === "unit_contribution" ? ` per paying user in ${keys[i]} (${payingUsers(p.months[i]!)} paying)` : ` in ${keys[i]}`
+    const where = atPayingUsers(c) ? ` per paying user in ${keys[i]} (${payingUsers(p.months[i]!)} paying)` : ` in ${keys[i]}`
     if (typeof r === "string") return { name: c.name, target: targetText(c), value: r + where, pass: false }
+    if (c.metric === "positive_unit_economics") {
+      // gross profit is the contribution: every variable cost, support included, before fixed costs
+      const v = unitEconomicsVerdict(p.months[i]!.grossProfit, BigInt(payingUsers(p.months[i]!)))
+      return { name: c.name, target: "contribution per paying user > $0.00 (before fixed costs)", value: shown(c.metric, r) + where, pass: v.positive }
+    }
     const pass = (c.min === undefined || atLeast(r, c.min)) && (c.max === undefined || atMost(r, c.max)) &&
       (c.above === undefined || above(r, c.above)) && (c.below === undefined || below(r, c.below))
     return { name: c.name, target: targetText(c), value: shown(c.metric, r) + where, pass }

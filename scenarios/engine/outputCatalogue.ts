@@ -40,6 +40,16 @@ export const OUTPUT_CATALOGUE = {
     monteCarlo: false,
     seek: false,
     report: false
+  },
+  // the plan's "positive unit economics at N users": contribution per paying user > 0, decided by the model's one rule
+  // (unitEconomicsVerdict), the same verdict as `econ audit`
+  positive_unit_economics: {
+    label: "Positive unit economics",
+    unit: "usd",
+    checks: true,
+    monteCarlo: false,
+    seek: false,
+    report: false
   }
 } as const satisfies Record<string, OutputInfo>
 

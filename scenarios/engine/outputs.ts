@@ -63,7 +63,8 @@ export const monthOutput = (
       if (base === 0) return "no paying users at the start of that month"
       return { num: count(payingUsersOf(m.churned) * 100), den: count(base) }
     }
-    case "unit_contribution": {
+    case "unit_contribution":
+    case "positive_unit_economics": {
       const users = payingUsers(m)
       if (users === 0) return "no paying users in that month"
       return { num: m.grossProfit, den: count(users) }

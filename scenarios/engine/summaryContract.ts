@@ -67,6 +67,9 @@ export const ScenarioSummary = Schema.Struct({
   scenario: Schema.String,
   months: Schema.Array(MonthFigures),
   break_even_month: Schema.NullOr(MonthKey),
+  // derived from the months' net profit when absent (hand-made summaries); the engine always writes them
+  break_even_sustained_month: Schema.optionalKey(Schema.NullOr(MonthKey)),
+  relapses: Schema.optionalKey(Schema.Array(Schema.Struct({ from: MonthKey, to: MonthKey }))),
   monte_carlo: Schema.optionalKey(MonteCarlo),
   sensitivity: Schema.optionalKey(Sensitivity),
   two_way: Schema.optionalKey(TwoWay)

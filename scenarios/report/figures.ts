@@ -1,6 +1,7 @@
 // Named figures of a summary month (revenue, total_costs, cost.redis, …), derived exactly from the decimal strings.
 // Charts, tables and comparisons all read figures through here so a "total cost" means the same thing everywhere.
 import * as BigDecimal from "effect/BigDecimal"
+import { breakEvenRun } from "../../model/breakeven.ts"
 import { parseMoney, percent, sumMoney, type Money } from "../../model/money.ts"
 import { USAGE_LINES, type UsageLineName } from "../../model/usageCost.ts"
 import {
@@ -114,3 +115,24 @@ export const figureValue = (m: MonthFigures, figure: string): BigDecimal.BigDeci
 /** Plotting only: a float for the y position of a mark. Never feed this back into money arithmetic. */
 export const plotNumber = (value: BigDecimal.BigDecimal | string): number =>
   typeof value === "string" ? Number(value) : BigDecimal.toNumberUnsafe(value)
+
+export interface BreakEvenMonths {
+  /** first month with net profit ≥ 0 */
+  readonly first: string | null
+  /** first month from which net profit stays ≥ 0 to the horizon */
+  readonly sustained: string | null
+  /** loss months after the first break-even, as runs */
+  readonly relapses: ReadonlyArray<{ readonly from: string; readonly to: string }>
+}
+
+/** Break-even of a summary read from its months' net profit, by the model's one rule (`breakEvenRun`). */
+export const breakEvenMonths = (summary: Pick<ScenarioSummary, "months">): BreakEvenMonths => {
+  const ms = summary.months
+  const run = breakEvenRun(ms.map((m) => BigDecimal.isNegative(moneyOf(m.net_profit, `${m.month}.net_profit`))))
+  const key = (i: number) => (i < 0 ? null : ms[i]!.month)
+  return {
+    first: key(run.first),
+    sustained: key(run.sustained),
+    relapses: run.relapses.map((r) => ({ from: ms[r.from]!.month, to: ms[r.to]!.month }))
+  }
+}

@@ -128,7 +128,7 @@ export const Check = Schema.Struct({
   metric: Schema.Literals(METRICS),
   /** month evaluated (default: the last); ignored by unit_contribution, which looks at the first month with `at_paying_users` */
   month: Schema.optionalKey(Month),
-  /** unit_contribution only: evaluated in the first month with at least this many paying users */
+  /** unit_contribution, positive_unit_economics: evaluated in the first month with at least this many paying users */
   at_paying_users: Schema.optionalKey(Count),
   /** inclusive bounds (≥ min, ≤ max) */
   min: Schema.optionalKey(SignedDecimal),
@@ -140,14 +140,15 @@ export const Check = Schema.Struct({
   source: Schema.optionalKey(Schema.String)
 }).check(
   Schema.makeFilter((c) =>
-    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined
+    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined ||
+      c.metric === "positive_unit_economics"
       ? true
       : { path: ["min"], issue: "A check needs a bound: min, max, above or below" }
   ),
   Schema.makeFilter((c) =>
-    c.metric !== "unit_contribution" || c.at_paying_users !== undefined
+    (c.metric !== "unit_contribution" && c.metric !== "positive_unit_economics") || c.at_paying_users !== undefined
       ? true
-      : { path: ["at_paying_users"], issue: "unit_contribution needs at_paying_users (e.g. 100)" }
+      : { path: ["at_paying_users"], issue: `${c.metric} needs at_paying_users (e.g. 100)` }
   )
 )
 export type Check = typeof Check.Type

@@ -6,6 +6,7 @@ import { Database } from "../../db/Database.ts"
 import { PriceSheet } from "../../quota/PriceSheet.ts"
 import { QuotaStore } from "../../quota/QuotaStore.ts"
 import { TimeSource } from "../../quota/TimeSource.ts"
+import { UsageRecorder } from "../../quota/UsageRecorder.ts"
 import { tenantKeys } from "../../redis/keys.ts"
 import { RedisClient } from "../../redis/RedisClient.ts"
 import { ObjectStore } from "../../s3/ObjectStore.ts"
@@ -54,6 +55,7 @@ export const assetDeps = Effect.gen(function*() {
     objects: yield* ObjectStore,
     sheet: yield* PriceSheet,
     time: yield* TimeSource,
+    recorder: yield* UsageRecorder,
     keysOf: (userId: string) => tenantKeys(config.keyPrefix, userId)
   }
 })

@@ -174,10 +174,6 @@ export const makeStore = (d: AssetDeps, meta: MetaCache) => {
         const done = yield* replay(userId, key)
         if (done !== undefined) return done
         return yield* Effect.scoped(storeNew(userId, request, body))
-      }).pipe(Effect.ensuring(
-        d.redis.run((r) =>
-          r.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, lockKey, token)
-        ).pipe(Effect.ignore)
-      ))
+      }).pipe(Effect.ensuring(d.redis.unlock(lockKey, token).pipe(Effect.ignore)))
     })
 }

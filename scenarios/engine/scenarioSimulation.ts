@@ -3,6 +3,7 @@
 // code as the deterministic run, and hands back the month figures as floats for the statistics.
 import * as BigDecimal from "effect/BigDecimal"
 import * as Result from "effect/Result"
+import { sustainedBreakEvenIndex } from "../../model/index.ts"
 import { makeSampler } from "../montecarlo/correlation.ts"
 import type { Rng } from "../montecarlo/prng.ts"
 import type { Simulation } from "../montecarlo/simulation.ts"
@@ -65,7 +66,8 @@ export const createSimulation = (payload: SimulationPayload): Simulation => {
     run: (rng) => {
       const p = runOnce(rng)
       fillFigures(p, values)
-      return { values, breakEvenMonth: p.breakEvenIndex }
+      // P(break-even by M) counts a run once its net profit stays ≥ 0 to the horizon (model's sustained break-even)
+      return { values, breakEvenMonth: sustainedBreakEvenIndex(p.months.length, (i) => BigDecimal.isNegative(p.months[i]!.netProfit)) }
     }
   }
 }
