@@ -1,5 +1,5 @@
 // Test settings: each test file gets its own Redis key prefix, temp dirs, and its own database (in-memory PGlite,
-// or a fresh schema on the machine's PostgreSQL when TEST_DATABASE_URL is set), so parallel files never collide.
+// and a fresh schema on the machine's PostgreSQL, TEST_DATABASE_URL or the README's server), so parallel files never collide.
 import { randomBytes } from "node:crypto"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,7 +9,11 @@ import { Redis } from "ioredis"
 import { type DatabaseConfig, defaultSettings, type EnforcerSettings } from "../config/EnforcerConfig.ts"
 
 export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379"
-export const TEST_DATABASE_URL = process.env["TEST_DATABASE_URL"]
+/**
+ * The PostgreSQL server the suite runs against besides PGlite: the README's documented server unless told otherwise.
+ * Never skipped in silence: when it is down, the server variants fail, naming the URL.
+ */
+export const TEST_DATABASE_URL = process.env["TEST_DATABASE_URL"] || "postgres://postgres@127.0.0.1:5432/test"
 
 export const uniqueId = (label: string) => `${label}_${randomBytes(5).toString("hex")}`
 
@@ -18,13 +22,13 @@ export interface DbVariant {
   readonly config: () => DatabaseConfig
 }
 
-/** PGlite always; the PostgreSQL server too when CI gives its URL (PGlite alone proves nothing about races). */
+/** PGlite and the PostgreSQL server, always (PGlite alone proves nothing about races). */
 export const DB_VARIANTS: ReadonlyArray<DbVariant> = [
   { name: "pglite", config: () => ({ _tag: "Memory" }) },
-  ...(TEST_DATABASE_URL === undefined ? [] : [{
-    name: "postgres" as const,
+  {
+    name: "postgres",
     config: (): DatabaseConfig => ({ _tag: "Server", url: Redacted.make(TEST_DATABASE_URL), schema: uniqueId("t") })
-  }])
+  }
 ]
 
 export const testSettings = (overrides: Partial<EnforcerSettings> = {}): EnforcerSettings => {
