@@ -4,7 +4,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { allTierEconomics, audit, breakEven, type Finding, fixedCostsOf, formatPercent, formatUsd, type Sheet } from "../model/index.ts"
 import { costLineLabel } from "../scenarios/report/index.ts"
-import { Notebook } from "./notebook.ts"
+import { Notebook, readable } from "./notebook.ts"
 
 const TARGET_PCT = BigDecimal.fromBigInt(70n)
 const KIND_LABEL: Readonly<Record<Finding["kind"], string>> = {
@@ -58,7 +58,7 @@ ${findings.length} of the plan's figures do not hold when recomputed from its ow
 check). The ones a price decision rests on:`
   nb.table(
     ["Kind", "Figure", "Where", "Stated", "Computed", "Why"],
-    findings.map((f) => [KIND_LABEL[f.kind], f.figure, f.where, f.stated, f.computed, f.explanation])
+    findings.map((f) => [KIND_LABEL[f.kind], readable(f.figure), f.where, f.stated, f.computed, f.explanation])
   )
   nb.md`## Reading it
 

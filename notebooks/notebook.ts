@@ -86,3 +86,6 @@ figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}nav{font-size:13px;
     renameSync(tmp, dir)
   }
 }
+
+/** A model id inside a phrase ("Starter cost_to_us") as words for readers ("Starter cost to us"). */
+export const readable = (text: string): string => text.replace(/([a-z0-9])_(?=[a-z0-9])/gi, "$1 ")
