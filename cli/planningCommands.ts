@@ -8,6 +8,7 @@ import { runCommand } from "./run.ts"
 import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
+import { varianceCommand } from "./variance.ts"
 import { whatifCommand } from "./whatif.ts"
 
 export const planningCommands = [
@@ -19,6 +20,7 @@ export const planningCommands = [
   sensitivityCommand,
   goalseekCommand,
   compareCommand,
+  varianceCommand,
   whatifCommand,
   notebooksCommand
 ] as const
