@@ -29,7 +29,7 @@ describe.each(DB_VARIANTS)("concurrency across two instances on $name", (variant
   const ledgerSum = (userId: string, column: "storage_bytes" | "requests" | "bandwidth_bytes", period?: string) =>
     pair.a.run(Effect.flatMap(Database, (d) =>
       d.use((db) => {
-        let q = db.selectFrom("usage_ledger").select(sql<string>`coalesce(sum(${sql.ref(column)}), 0)`.as("s"))
+        let q = db.selectFrom("usage_all").select(sql<string>`coalesce(sum(${sql.ref(column)}), 0)`.as("s"))
           .where("user_id", "=", userId)
         if (period) q = q.where(sql`to_char(period_start, 'YYYY-MM')`, "=", period)
         return q.executeTakeFirstOrThrow()
