@@ -7,6 +7,7 @@ import { runCommand } from "./run.ts"
 import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
+import { varianceCommand } from "./variance.ts"
 import { whatifCommand } from "./whatif.ts"
 
 export const planningCommands = [
@@ -18,5 +19,6 @@ export const planningCommands = [
   sensitivityCommand,
   goalseekCommand,
   compareCommand,
+  varianceCommand,
   whatifCommand
 ] as const

@@ -8,7 +8,7 @@ import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.t
 import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
 import { formatSummaryTable } from "../scenarios/report/write.ts"
 import { writeModelXlsx } from "../scenarios/xlsx/index.ts"
-import { Findings, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
+import { Findings, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 import { renderWhatIf } from "./whatif.ts"
 
@@ -42,11 +42,7 @@ const writeXlsx = (run: ScenarioRun, path: string): Effect.Effect<void, UsageErr
     catch: (e) => new UsageError({ message: `--xlsx ${path}: ${e instanceof Error ? e.message : String(e)}` })
   }).pipe(
     Effect.flatMap((deviations) =>
-      Effect.sync(() =>
-        process.stderr.write(
-          `wrote ${path}${deviations.length === 0 ? "" : ` (${deviations.length} formula figures differ from the engine: see its Notes sheet)`}\n`
-        )
-      )
+      printNote(`wrote ${path}${deviations.length === 0 ? "" : ` (${deviations.length} formula figures differ from the engine: see its Notes sheet)`}`)
     )
   )
 
