@@ -3,6 +3,7 @@
 // and the one line printed when Redis is unreachable.
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -83,6 +84,12 @@ describe("econ users / jobs / serve", () => {
     expect(set.stdout).toContain("starter → business")
     const after = await fetch(`${url}/api/v1/storage/quota`, { headers: { authorization: `Bearer ${user.api_key}` } })
     expect(((await after.json()) as { tier: string }).tier).toBe("business")
+    // revoked through the running service: that service refuses the key at once
+    const revoke = await econ(["users", "revoke", user.user_id], env)
+    expect(revoke.code).toBe(0)
+    expect(revoke.stdout).toContain("1 key(s) revoked")
+    const refused = await fetch(`${url}/api/v1/storage/quota`, { headers: { authorization: `Bearer ${user.api_key}` } })
+    expect(refused.status).toBe(401)
     const missing = await econ(["users", "set-tier", "no-such-user", "pro"], env)
     expect(missing.code).toBe(2)
     const job = await econ(["jobs", "rollover", "--json"], env)
@@ -97,6 +104,26 @@ describe("econ users / jobs / serve", () => {
     const direct = await econ(["users", "list", "--json"], env)
     expect(direct.code).toBe(0)
     expect(JSON.parse(direct.stdout).map((u: { tier: string }) => u.tier).sort()).toEqual(["business", "pro"])
+  })
+
+  it("serve on a port already taken, or with a data directory it cannot create, says so in one line and exits 1", async () => {
+    const taken = createServer()
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()))
+    const port = (taken.address() as { port: number }).port
+    try {
+      const r = await econ(["serve", "--port", String(port)], env)
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim().split("\n")).toHaveLength(1)
+      expect(r.stderr).toContain(`port ${port}`)
+      expect(r.stderr).toContain("--port")
+    } finally {
+      taken.close()
+    }
+    // the production configuration keeps only serve.json in the data directory; one it cannot create is named
+    const r = await econ(["serve", "--port", "0"], { ...env, ECON_DATA_DIR: join(ECON, "not-a-dir") })
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(r.stderr).toContain("ECON_DATA_DIR")
   })
 
   it("serve with Redis unreachable prints one line naming the fix and exits 1 (the work failed, the input was fine)", async () => {
