@@ -71,14 +71,22 @@ export interface ModelWorkbook extends WorkbookSpec {
   }
 }
 
+const NOTE_CHARS = 80
+
 /** The Inputs sheet: label, value (a defined name), unit, note; and the tier table, one column per tier. */
 class InputsSheet {
-  readonly grid = new Grid("Inputs", { freeze: { row: 0, col: 1 }, print: { scale: 75 }, wrap: new Set([9]) })
+  readonly grid = new Grid("Inputs", { freeze: { row: 0, col: 1 }, print: "fit-width", wrap: new Set([9]) })
   readonly names = new Map<string, string>()
   row = 2
   private readonly notes: (ids: ReadonlyArray<string>) => string
   constructor(notes: (ids: ReadonlyArray<string>) => string) {
     this.notes = notes
+  }
+
+  /** The note column (names, uncertain inputs), wrapped in its width. */
+  note(row: number, text: string): void {
+    this.grid.text(9, row, text)
+    this.grid.fitText(row, text, NOTE_CHARS)
   }
 
   heading(title: string): void {
@@ -96,7 +104,7 @@ class InputsSheet {
     this.grid.text(1, r, label)
     this.grid.value(2, r, value, format)
     this.grid.text(8, r, unit)
-    this.grid.text(9, r, [name, this.notes(ids)].filter((s) => s !== "").join(" · "))
+    this.note(r, [name, this.notes(ids)].filter((s) => s !== "").join(" · "))
     this.name(name, 2, r)
     return ref(name, value)
   }
@@ -120,7 +128,7 @@ class InputsSheet {
       return ref(`${t}_${field}`, v)
     })
     this.grid.text(8, r, unit)
-    this.grid.text(9, r, [`${TIER_IDS[0]}_${field} …`, this.notes(ids)].filter((s) => s !== "").join(" · "))
+    this.note(r, [`${TIER_IDS[0]}_${field} …`, this.notes(ids)].filter((s) => s !== "").join(" · "))
     return out
   }
 }
@@ -162,7 +170,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const g = inp.grid
   g.text(1, 1, `Inputs: ${scenario.name}`, true)
   g.text(1, 2, `${loaded.file} on ${loaded.source.sheetFile}. Change a value in column B: every formula of Monthly, Tiers and Workings follows.`)
-  ;[[1, 34], [2, 12], [3, 12], [4, 12], [5, 12], [6, 12], [7, 2], [8, 16], [9, 70]].forEach(([c, w]) => g.width(c!, w!))
+  ;[[1, 44], [2, 12], [3, 12], [4, 12], [5, 12], [6, 12], [7, 2], [8, 18], [9, NOTE_CHARS]].forEach(([c, w]) => g.width(c!, w!))
 
   inp.heading("Unit prices (price sheet)")
   const p = sheet.unit_prices
@@ -304,7 +312,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
     const r = inp.row++
     g.text(1, r, st.from)
     const cells = items.map((it, j) => g.value(2 + j, r, dec(st.costs[it]), "usd"))
-    g.text(9, r, notes(items.map((it) => `fixed_costs.${n}.costs.${it}`)))
+    inp.note(r, notes(items.map((it) => `fixed_costs.${n}.costs.${it}`)))
     const sum = cells.length === 0 ? num(0) : { f: `SUM(${cells[0]!.f}:${cells.at(-1)!.f.split("!")[1]})`, v: cells.reduce((a, c) => a + c.v, 0) }
     return g.formula(2 + items.length, r, sum, "usd")
   })
@@ -332,7 +340,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   tg.text(1, 4, "Stored bytes per logical byte (dedup, compression)")
   const cold = tg.formula(2, 5, ifElse(mul(cmp(tieringOn, "=", num(1)), cmp(coldPrice, "<", lyvePrice)), coldShareIn, num(0)), "share")
   tg.text(1, 5, "Share of stored bytes kept cold (tiering, when cold is cheaper)")
-  ;[[1, 44], ...Array.from({ length: 16 }, (_, i) => [i + 2, 13])].forEach(([c, w]) => tg.width(c!, w!))
+  ;[[1, 46], ...Array.from({ length: 16 }, (_, i) => [i + 2, 13])].forEach(([c, w]) => tg.width(c!, w!))
 
   // ---------------------------------------------------------------------------------------------------- Workings
   const wg = new Grid("Workings", { freeze: { row: 1, col: 2 } })
@@ -531,6 +539,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
     ["downgrades", "Downgrades", "int"]
   ]
   const mc: Record<string, number> = {}
+  mg.spec.heights.set(3, 30)
   headers.forEach(([key, label], j) => {
     mc[key] = j + 1
     mg.set(j + 1, 3, { value: label, format: "text", bold: true, wrap: true })
@@ -581,6 +590,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const last = months.at(-1)!
   const T0 = 7
   const tierHeaders = ["Tier", "Price", ...LINES.map((l) => LINE_LABELS[l]), "Cost per user", "Margin per user", "Margin %", `Users ${last.month}`]
+  tg.spec.heights.set(T0, 30)
   tierHeaders.forEach((h, j) => tg.set(j + 1, T0, { value: h, format: "text", bold: true, wrap: true }))
   tg.text(1, T0 - 1, `Per user per month at ${last.month}'s usage (the last month: ramps have run), from Workings`)
   TIER_IDS.forEach((t, k) => {
@@ -605,6 +615,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
     mcg.text(1, 2, `Uncertain inputs: ${mcj.uncertain_inputs.join(", ")}`)
     const figures = Object.keys(mcj.percentiles)
     mcg.text(1, 3, "month", true)
+    mcg.spec.heights.set(3, 30)
     figures.forEach((fig, j) => {
       ;(["p5", "p50", "p95"] as const).forEach((q, n) => {
         mcg.set(2 + j * 3 + n, 3, { value: `${fig.replace(/_/g, " ")} ${q}`, format: "text", bold: true, wrap: true })
@@ -630,8 +641,8 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   }
 
   // ---------------------------------------------------------------------------------------------------- Notes
-  const ng = new Grid("Notes", { print: "fit-width", wrap: new Set([1]) })
-  ng.width(1, 120)
+  const ng = new Grid("Notes", { print: { scale: 100 }, wrap: new Set([1]) })
+  ng.width(1, 100)
   const noteLines = [
     "How this workbook computes (the engine's rules, as formulas)",
     "• Users are whole people. Each flow (churn, a conversion, an upgrade or downgrade, a tier's sign-ups) moves ⌊(users × rate per million + carry) / 10^6⌋ users, never more than are left, and carries the rest, in millionths of a user, into its next month (Workings: the *carry columns).",
@@ -652,7 +663,10 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
       : `Deviations found when written (${deviations.length}); the cached values are the engine's:`,
     ...deviations.slice(0, 200).map((d) => `• ${d}`)
   ]
-  noteLines.forEach((line, j) => ng.text(1, 1 + j, line, j === 0 || line.startsWith("Where") || line.startsWith("Checked") || line.startsWith("Deviations")))
+  noteLines.forEach((line, j) => {
+    ng.text(1, 1 + j, line, j === 0 || line.startsWith("Where") || line.startsWith("Checked") || line.startsWith("Deviations"))
+    ng.fitText(1 + j, line, 90)
+  })
 
   return {
     sheets: [inp.grid.spec, mg.spec, tg.spec, mcg.spec, wg.spec, ng.spec],
