@@ -9,7 +9,9 @@ import ExcelJS from "exceljs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import YAML from "yaml"
 import * as Result from "effect/Result"
+import { LINES } from "../scenarios/engine/prepare.ts"
 import { runScenario } from "../scenarios/engine/runScenario.ts"
+import { costLineLabel } from "../scenarios/report/figures.ts"
 import { loadScenario } from "../scenarios/scenario/load.ts"
 import { runEcon } from "./econ.ts"
 import { writeModelXlsx } from "../scenarios/xlsx/index.ts"
@@ -132,24 +134,13 @@ describe.skipIf(SOFFICE === undefined && process.env["CI"] === undefined)("model
       expect(i, label).toBeGreaterThan(0)
       return i
     }
-    const lines: Record<string, string> = {
-      redis: "Redis",
-      hot_storage: "Hot storage (Lyve)",
-      cold_storage: "Cold storage",
-      bandwidth: "Bandwidth",
-      workers: "Workers",
-      jettythunder_api: "JettyThunder API",
-      jettyspeed: "JettySpeed",
-      text_cache: "Text cache",
-      support: "Support"
-    }
     summary.months.forEach((m, i) => {
       const row = ws.getRow(4 + i)
       const at = (label: string) => resultOf(row.getCell(col(label)).value)
       expect(at("Month")).toBe(m.month)
       for (const [t, n] of Object.entries(m.users)) expect(at(`${t[0]!.toUpperCase()}${t.slice(1)} users`), `${m.month} ${t}`).toBe(n)
       expect(cents(at("Revenue")), m.month).toBe(cents(m.revenue))
-      for (const [l, label] of Object.entries(lines)) expect(cents(at(label)), `${m.month} ${l}`).toBe(cents(m.costs[l]))
+      for (const l of LINES) expect(cents(at(costLineLabel(l))), `${m.month} ${l}`).toBe(cents(m.costs[l]))
       expect(cents(at("Gross profit"))).toBe(cents(m.gross_profit))
       expect(Number(at("Gross margin %")).toFixed(1)).toBe(m.gross_margin_pct)
       expect(cents(at("Fixed costs"))).toBe(cents(m.fixed))
