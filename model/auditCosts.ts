@@ -1,25 +1,8 @@
 // The audit of the plan's cost figures: tier tables, the internal transfer record, the accounting model and the storage
 // optimisations, each stated figure recomputed from the sheet's inputs (conventions: audit.ts).
 import * as BigDecimal from "effect/BigDecimal"
-import {
-  ACCOUNTING,
-  assumptionFor,
-  type Auditor,
-  bandwidthAtAllowance,
-  COMPRESSION,
-  dec,
-  DEDUP,
-  eq,
-  fm,
-  lineAmount,
-  pctText,
-  plain,
-  statedPercentHolds,
-  TIER_SECTION,
-  TIERING,
-  TRANSFER,
-  usd
-} from "./auditReport.ts"
+import { ACCOUNTING, assumptionFor, type Auditor, bandwidthAtAllowance, COMPRESSION, dec, DEDUP, eq, fm } from "./auditReport.ts"
+import { lineAmount, pctText, plain, statedPercentHolds, TIER_SECTION, TIERING, TRANSFER, usd } from "./auditReport.ts"
 import { formatPercent, type Money, percent, roundMoney, sumMoney, ZERO } from "./money.ts"
 import { blendedCompressionRatio } from "./savings.ts"
 import { isTierId, MEDIA_TYPES, type Sheet, tierOf } from "./sheet.ts"

@@ -1,21 +1,8 @@
 // The audit of the plan's revenue figures: the 1,000-Pro projection, break-even and the success metrics, each stated
 // figure recomputed from the sheet's inputs (conventions: audit.ts).
 import * as BigDecimal from "effect/BigDecimal"
-import {
-  type Auditor,
-  BREAK_EVEN,
-  bandwidthAtAllowance,
-  dec,
-  eq,
-  fm,
-  lineAmount,
-  pctText,
-  plain,
-  statedPercentHolds,
-  SUCCESS,
-  times,
-  usd
-} from "./auditReport.ts"
+import { type Auditor, BREAK_EVEN, bandwidthAtAllowance, dec, eq, fm, lineAmount, pctText, plain } from "./auditReport.ts"
+import { statedPercentHolds, SUCCESS, times, usd } from "./auditReport.ts"
 import { breakEven, type CostBasis, fixedCostsOf, type Mix, unitEconomics, unitEconomicsVerdict } from "./breakeven.ts"
 import { divideRounded, formatPercent, type Money, percent, roundMoney, sumMoney, ZERO } from "./money.ts"
 import type { Sheet, TierId } from "./sheet.ts"
