@@ -13,7 +13,6 @@ import { loadSheet } from "../io/sheetFile.ts"
 import { runEcon } from "./econ.ts"
 
 const ECON = fileURLToPath(new URL("../bin/econ.ts", import.meta.url))
-
 const econ = runEcon
 const json = async (...args: Array<string>) => {
   const r = await econ(...args, "--json")
@@ -135,7 +134,6 @@ describe("econ audit", () => {
 })
 
 describe("the econ process (bin/econ.ts)", () => {
-  const ECON = fileURLToPath(new URL("../bin/econ.ts", import.meta.url))
   const run = (...args: Array<string>) => spawnSync(process.execPath, [ECON, ...args], { encoding: "utf8", timeout: 30_000 })
 
   it("exits with the contract's code: 2 and one line for bad input, no stack trace", () => {

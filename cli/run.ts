@@ -1,11 +1,13 @@
 // `econ run FILE [--out DIR] [--runs N] [--seed S] [--workers W] [--json]`: the main job. The exact monthly projection
 // as a table (or the summary JSON), Monte Carlo bands with --runs, the scenario's checks, and the report with --out.
+import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.ts"
 import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
 import { formatSummaryTable } from "../scenarios/report/write.ts"
+import { writeModelXlsx } from "../scenarios/xlsx/index.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 import { renderWhatIf } from "./whatif.ts"
@@ -15,6 +17,10 @@ const runsFlag = Flag.Int("runs").pipe(
   Flag.optional
 )
 const seedFlag = Flag.Int("seed").pipe(Flag.withDescription("Monte Carlo seed; default: the scenario's monte_carlo.seed, else 1"), Flag.optional)
+const xlsxFlag = Flag.String("xlsx").pipe(
+  Flag.withDescription("Write the model as a workbook of live formulas (Inputs, Monthly, Tiers, Monte Carlo) to this .xlsx file"),
+  Flag.optional
+)
 const workersFlag = Flag.Int("workers").pipe(Flag.withDescription("Worker threads; default: all cores"), Flag.optional)
 
 const checksTable = (run: ScenarioRun): string =>
@@ -30,10 +36,20 @@ const planTable = (run: ScenarioRun): string =>
     new Set([1, 2, 3])
   )
 
+const writeXlsx = (run: ScenarioRun, path: string): Effect.Effect<void, UsageError> =>
+  Effect.tryPromise({
+    try: () => writeModelXlsx(run, path),
+    catch: (e) => new UsageError({ message: `--xlsx ${path}: ${e instanceof Error ? e.message : String(e)}` })
+  }).pipe(
+    Effect.flatMap((deviations) =>
+      printNote(`wrote ${path}${deviations.length === 0 ? "" : ` (${deviations.length} formula figures differ from the engine: see its Notes sheet)`}`)
+    )
+  )
+
 export const runCommand = Command.make(
   "run",
-  { file: scenarioArgument(), out: outFlag, runs: runsFlag, seed: seedFlag, workers: workersFlag, json: jsonFlag },
-  Effect.fn(function*({ file, out, runs, seed, workers, json }) {
+  { file: scenarioArgument(), out: outFlag, runs: runsFlag, seed: seedFlag, workers: workersFlag, xlsx: xlsxFlag, json: jsonFlag },
+  Effect.fn(function*({ file, out, runs, seed, workers, xlsx, json }) {
     const loaded = yield* useScenario(file)
     const mc = loaded.state.scenario.monte_carlo
     const n = Option.getOrElse(runs, () => mc?.runs ?? 0)
@@ -66,7 +82,9 @@ export const runCommand = Command.make(
         ...(run.baseline === undefined ? {} : { baseline: run.baseline.summary }),
         ...(margin === undefined ? {} : { marginTargetPct: margin })
       }, [{ name: "whatif.html", content: whatif }])
+      yield* writeXlsx(run, join(out.value, "model.xlsx"))
     }
+    if (Option.isSome(xlsx)) yield* writeXlsx(run, xlsx.value)
     if (json) {
       yield* printJson(run.summary)
     } else {

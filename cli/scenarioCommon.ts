@@ -1,6 +1,5 @@
 // Plumbing shared by the scenario commands (run, sensitivity, goalseek, compare): loading a scenario as a usage error,
 // parsing months and percentages, writing a report directory.
-import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"

@@ -24,7 +24,7 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
   const ledgerRows = (userId: string) =>
     svc.run(Effect.flatMap(Database, (d) =>
       d.use((db) =>
-        db.selectFrom("usage_ledger").select(sql<string>`count(*)`.as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow()
+        db.selectFrom("usage_all").select(sql<string>`count(*)`.as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow()
       )).pipe(Effect.map((r) => sumToBigInt(r.n))))
   const objectsOf = (userId: string) =>
     svc.run(Effect.flatMap(ObjectStore, (o) => o.list(o.bucket, `assets/${userId}/`)))

@@ -36,6 +36,7 @@ import {
 import { PriceSheet } from "../quota/PriceSheet.ts"
 import { QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
 import { periodOf, TimeSource } from "../quota/TimeSource.ts"
+import { UsageRecorder } from "../quota/UsageRecorder.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
 import { ObjectStore } from "../s3/ObjectStore.ts"
@@ -100,6 +101,7 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
       const objects = yield* ObjectStore
       const sheet = yield* PriceSheet
       const time = yield* TimeSource
+      const recorder = yield* UsageRecorder
       const keysOf = (userId: string) => tenantKeys(config.keyPrefix, userId)
 
       const cacheMeta = (userId: string, a: AssetMeta) =>
@@ -390,7 +392,7 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
 
       const lookup: AssetsShape["lookup"] = (userId, cacheKey) =>
         Effect.scoped(Effect.gen(function*() {
-          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "lookup" })
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "lookup", batch: recorder.batch() })
           const now = yield* time.now
           // metadata from Redis; PostgreSQL answers when Redis lost it (and the hit refills it)
           let meta: AssetMeta | undefined = yield* metaFromRedis(userId, cacheKey)
@@ -399,18 +401,7 @@ export class Assets extends Context.Service<Assets, AssetsShape>()("enforcer/Ass
             meta = row === undefined ? undefined : metaOf(row)
           }
           const hit = meta !== undefined && !isExpired(meta, now) ? meta : undefined
-          yield* database.use((db) =>
-            appendLedger(db, [{
-              userId,
-              period: res.period,
-              occurredAt: new Date(now),
-              kind: "lookup",
-              opId: res.id,
-              requests: 1n,
-              assetId: hit?.assetId ?? null
-            }])
-          )
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n })
+          yield* recorder.count(res, now, "lookup", { assetId: hit?.assetId ?? null })
           if (hit === undefined) return undefined
           const updated: AssetMeta = { ...hit, hitCount: hit.hitCount + 1n, lastAccessed: new Date(now) }
           const refreshed = yield* redis.run(async (r) => {

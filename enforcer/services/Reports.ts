@@ -106,7 +106,7 @@ export class Reports extends Context.Service<Reports, ReportsShape>()("enforcer/
         // per user and month: the highest tier billed in it (subscription at period start, upgrades on change)
         const rows = yield* database.use((db) =>
           db
-            .selectFrom("usage_ledger")
+            .selectFrom("usage_all")
             .select([
               sql<string>`to_char(period_start, 'YYYY-MM')`.as("month"),
               "user_id",

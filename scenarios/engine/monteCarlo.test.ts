@@ -7,7 +7,7 @@ import { monteCarloOf } from "./monteCarlo.ts"
 import { prepare } from "./prepare.ts"
 import { project } from "./project.ts"
 import { Rng } from "../montecarlo/prng.ts"
-import { FIGURES, fillFigures, scenarioRunner } from "./simulation.ts"
+import { FIGURES, fillFigures, scenarioRunner } from "./scenarioSimulation.ts"
 import { scenarioOf } from "./testScenario.ts"
 
 describe("Monte Carlo", () => {

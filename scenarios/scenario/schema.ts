@@ -1,31 +1,16 @@
 // The scenario file (YAML) as a Schema: what finance writes to plan prices and growth on top of the price sheet.
 // Numeric leaves may also be distributions; those are replaced by their point value before this schema runs (uncertain.ts).
 import * as BigDecimal from "effect/BigDecimal"
-import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as SchemaGetter from "effect/SchemaGetter"
-import * as SchemaIssue from "effect/SchemaIssue"
 import { CHECK_METRICS } from "../engine/outputCatalogue.ts"
-import { Count, DECIMAL_TEXT, Decimal, DIMENSIONS, Fraction, MEDIA_TYPES, PAYING_TIERS, TIER_IDS, type TierId } from "../../model/index.ts"
+import { Count, DECIMAL_TEXT, Decimal, decimalFrom, DIMENSIONS, Fraction, MEDIA_TYPES, PAYING_TIERS, TIER_IDS, type TierId } from "../../model/index.ts"
 
 export const Month = Schema.String.check(
   Schema.isPattern(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Expected a month "YYYY-MM" such as "2026-01"' })
 )
 
 /** A decimal that may be negative (growth rates, check bounds on profit). Same reading rules as the sheet's Decimal. */
-export const SignedDecimal = Schema.Union([Schema.String, Schema.Finite]).pipe(
-  Schema.decodeTo(Schema.BigDecimal, {
-    decode: SchemaGetter.transformEffect((input: string | number) => {
-      const text = typeof input === "number" ? String(input) : input.trim()
-      return DECIMAL_TEXT.test(text)
-        ? Effect.succeed(BigDecimal.fromStringUnsafe(text))
-        : Effect.fail(
-          new SchemaIssue.InvalidValue({ message: `Expected a decimal such as "-0.02" or 70, got ${JSON.stringify(input)}` }, input)
-        )
-    }),
-    encode: SchemaGetter.transform((d: BigDecimal.BigDecimal) => BigDecimal.format(d))
-  })
-)
+export const SignedDecimal = decimalFrom(DECIMAL_TEXT, 'a decimal such as "-0.02" or 70')
 
 /** Rates move whole users with parts-per-million precision (engine/flows.ts), so they carry at most 6 decimals. */
 export const RATE_DECIMALS = 6

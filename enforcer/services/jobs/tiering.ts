@@ -46,10 +46,10 @@ export const tieringJob = Effect.gen(function*() {
           "c.storage_class",
           sql<Date>`max(a.last_accessed)`.as("last_accessed"),
           sql<string>`min(a.mime_type)`.as("mime_type"),
-          sql<string>`(select count(*) from usage_all l where l.user_id = c.user_id and l.kind = 'lookup'
+          sql<string>`(select coalesce(sum(l.requests), 0) from usage_all l where l.user_id = c.user_id and l.kind = 'lookup'
             and l.occurred_at >= ${windowStart} and l.asset_id in (select asset_id from jettythunder_assets x
             where x.agentcache_user_id = c.user_id and x.content_hash = c.content_hash))`.as("hits"),
-          sql<string>`(select count(*) from usage_all l where l.user_id = c.user_id and l.kind = 'lookup'
+          sql<string>`(select coalesce(sum(l.requests), 0) from usage_all l where l.user_id = c.user_id and l.kind = 'lookup'
             and l.occurred_at >= ${windowStart})`.as("lookups")
         ])
         .groupBy(["c.user_id", "c.content_hash", "c.size_bytes", "c.bucket", "c.object_key", "c.storage_class"])
