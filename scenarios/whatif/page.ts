@@ -124,9 +124,10 @@ const figuresHtml = (w: WhatIf): string => {
   const cards = [
     `<div class="card ${s.break_even_month === null ? "bad" : "good"}"><h3>Break-even</h3>
 <div class="big">${monthFigure("break_even_month", s.break_even_month, first)}</div>
-<div class="sub">first month whose net profit is ≥ 0</div></div>`,
-    `<div class="card ${w.sustainedBreakEven === null ? "bad" : "good"}"><h3>Sustained break-even</h3>
-<div class="big">${monthFigure("break_even_sustained_month", w.sustainedBreakEven, first)}</div>
+<div class="sub">first month whose net profit is ≥ 0</div>
+${h.relapses.length > 0 ? `<div class="sub neg"><b>Net loss again in ${esc(h.relapses.join(", "))}</b></div>` : ""}</div>`,
+    `<div class="card ${s.break_even_sustained_month === null ? "bad" : "good"}"><h3>Sustained break-even</h3>
+<div class="big">${monthFigure("break_even_sustained_month", s.break_even_sustained_month, first)}</div>
 <div class="sub">from then on net profit stays ≥ 0 to ${esc(monthLabel(last.month))}</div></div>`
   ]
   const m12 = s.months[11]
