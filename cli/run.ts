@@ -59,8 +59,12 @@ export const runCommand = Command.make(
     if (Option.isSome(workers) && workers.value < 1) {
       return yield* new UsageError({ message: `--workers: expected a whole number ≥ 1, got ${workers.value}` })
     }
-    const run = yield* engineTryPromise(() =>
+    // said before the work starts (the bar below draws on terminals only): a long run can be stopped, and a script
+    // driving econ knows the simulation has begun
+    if (n > 0) yield* printNote(`Monte Carlo: ${n.toLocaleString("en-US")} runs; Ctrl-C stops it and writes nothing`)
+    const run = yield* engineTryPromise((signal) =>
       runScenario(loaded, {
+        signal,
         runs: n,
         seed: s,
         ...(Option.isSome(workers) ? { workers: workers.value } : {}),

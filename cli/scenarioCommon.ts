@@ -40,7 +40,8 @@ export const engineTry = <A>(f: () => A): Effect.Effect<A, UsageError> =>
     }
   })
 
-export const engineTryPromise = <A>(f: () => Promise<A>): Effect.Effect<A, UsageError> =>
+/** `f` gets a signal that is aborted when the command is interrupted (Ctrl-C), to stop long work such as Monte Carlo. */
+export const engineTryPromise = <A>(f: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, UsageError> =>
   Effect.tryPromise({
     try: f,
     catch: (e) => {

@@ -256,7 +256,7 @@ export const describeSettings = (s: EnforcerSettings): ReadonlyArray<string> => 
       ? `cluster ${s.redisClusterNodes.join(",")}`
       : redactUrl(Redacted.value(s.redisUrl))
   } (keys under "${s.keyPrefix}:")`,
-  `s3:       ${s.s3._tag === "Embedded" ? `embedded s3rver (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
+  `s3:       ${s.s3._tag === "Embedded" ? `embedded file store (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
   `cold:     ${s.coldStorage.mode === "bucket" ? `bucket ${s.coldStorage.bucket}` : `storage class ${s.coldStorage.storageClass}`}`,
   `sheet:    ${s.sheetPath}`
 ]
