@@ -5,7 +5,7 @@ import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.ts"
 import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
-import { formatSummaryTable } from "../scenarios/report/write.ts"
+import { formatSummaryTable } from "../scenarios/report/summaryTable.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 

@@ -8,7 +8,7 @@ import { Argument, Flag } from "effect/cli"
 import { EngineRangeError } from "../scenarios/engine/flows.ts"
 import { monthIndexOf } from "../scenarios/engine/outputs.ts"
 import type { Projection } from "../scenarios/engine/project.ts"
-import { writeReport, type ReportInput } from "../scenarios/report/write.ts"
+import type { ReportInput } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
 import { UsageError } from "./common.ts"
 
@@ -67,8 +67,10 @@ export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecima
     ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
     : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10 or 2.5, got "${text}"` }))
 
+/** The report renderer (charts: Plot and a server-side DOM) is loaded only by a command that writes a report. */
 export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
-  writeReport(dir, input).pipe(
+  Effect.promise(() => import("../scenarios/report/write.ts")).pipe(
+    Effect.flatMap(({ writeReport }) => writeReport(dir, input)),
     Effect.mapError((e) => new UsageError({ message: e.message })),
     Effect.flatMap((w) => Effect.sync(() => process.stderr.write(`wrote ${w.files.length} files to ${w.dir}\n`)))
   )

@@ -1,16 +1,17 @@
-// The scenario engine as a Monte Carlo simulation module (montecarlo/simulation.ts contract): each worker decodes the
-// scenario once, then every run writes its draws into the decoded inputs, compiles and projects with the same engine
-// code as the deterministic run, and hands back the month figures as floats for the statistics.
-import * as BigDecimal from "effect/BigDecimal"
+// The scenario engine as a Monte Carlo simulation module (montecarlo/simulation.ts contract): each worker decodes and
+// compiles the scenario once (compiled.ts), then every run writes its draws into the compiled scenario, projects it
+// (exact to the cent; a draw the fast path declines goes through the exact engine) and hands back the month figures
+// as floats for the statistics.
 import * as Result from "effect/Result"
 import { makeSampler } from "../montecarlo/correlation.ts"
 import type { Rng } from "../montecarlo/prng.ts"
 import type { Simulation } from "../montecarlo/simulation.ts"
-import { domainOf, fromDraw, setInput } from "../scenario/inputs.ts"
-import { decodeScenario, type LoadedScenario, type ScenarioSource, type ScenarioState } from "../scenario/load.ts"
-import { prepare } from "./prepare.ts"
-import { type MonthResult, project, type Projection } from "./project.ts"
-import { payingUsers } from "./summaryJson.ts"
+import { domainOf, fromDraw, getInput } from "../scenario/inputs.ts"
+import { decodeScenario, type LoadedScenario, type ScenarioSource } from "../scenario/load.ts"
+import { type CompiledScenario, compileScenario } from "./compiled.ts"
+import { drawMicro, microDomain } from "./exactNumber.ts"
+import { REVENUE } from "./prepare.ts"
+import { BOOKED_ROWS, type RunFigures } from "./runFigures.ts"
 
 /** The figures every run reports per month, in this order (names as in the summary contract). */
 export const FIGURES = [
@@ -30,55 +31,60 @@ export interface SimulationPayload {
   readonly source: ScenarioSource
 }
 
-/** Statistics only: an exact booked amount as the nearest float (division of exact integers is correctly rounded). */
-export const toFloat = (d: BigDecimal.BigDecimal): number => Number(d.value) / 10 ** d.scale
+const R = BOOKED_ROWS
 
-const figureValue = (m: MonthResult, f: number): number => {
-  switch (f) {
-    case 0:
-      return m.users.reduce((a, b) => a + b, 0)
-    case 1:
-      return payingUsers(m)
-    case 2:
-      return toFloat(m.revenue)
-    case 3:
-      return toFloat(m.variableCosts)
-    case 4:
-      return toFloat(m.grossProfit)
-    case 5:
-      return m.grossMarginPct === undefined ? 0 : toFloat(m.grossMarginPct)
-    case 6:
-      return toFloat(m.netProfit)
-    case 7:
-      return toFloat(m.cumulativeNetProfit)
-    default:
-      return toFloat(m.jettythunderPool)
+/** Writes a run's figures into `values` (figures × months, row-major), as floats for the statistics. */
+export const fillFigures = (run: RunFigures, values: Float64Array): void => {
+  const { months, tiers: K } = run
+  for (let i = 0; i < months; i++) {
+    let users = 0
+    let paying = 0
+    for (let k = 0; k < K; k++) {
+      const n = run.users[i * K + k]!
+      users += n
+      if (k > 0) paying += n
+    }
+    const margin = run.grossMarginTenths[i]!
+    // cents / 100 and tenths / 10 are the nearest floats to the exact amounts (one correctly rounded division)
+    values[i] = users
+    values[months + i] = paying
+    values[2 * months + i] = run.booked[i * R + REVENUE]! / 100
+    values[3 * months + i] = run.variableCosts[i]! / 100
+    values[4 * months + i] = run.grossProfit[i]! / 100
+    values[5 * months + i] = Number.isNaN(margin) ? 0 : margin / 10
+    values[6 * months + i] = run.netProfit[i]! / 100
+    values[7 * months + i] = run.cumulativeNetProfit[i]! / 100
+    values[8 * months + i] = run.jettythunderPool[i]! / 100
   }
 }
 
-/** Writes a projection's figures into `values` (figures × months, row-major). */
-export const fillFigures = (p: Projection, values: Float64Array): void => {
-  const months = p.months.length
-  for (let f = 0; f < FIGURES.length; f++) {
-    for (let i = 0; i < months; i++) values[f * months + i] = figureValue(p.months[i]!, f)
-  }
-}
-
-/** A runner over an already loaded scenario: one draw of every uncertain input, then the engine. */
-export const scenarioRunner = (loaded: LoadedScenario): ((rng: Rng) => Projection) => {
+/**
+ * Runs of a loaded scenario with every uncertain input drawn: the scenario is compiled once, each run writes its
+ * draws and returns its figures month by month (a buffer reused by the next run: copy what you keep). Draws the fast
+ * path declines go through the exact engine, so every figure is the exact engine's.
+ */
+export const drawnRuns = (loaded: LoadedScenario): { readonly compiled: CompiledScenario; readonly run: (rng: Rng) => RunFigures } => {
   const inputs = loaded.inputs
   const domains = inputs.map((i) => domainOf(i.target))
+  const micro = domains.map(microDomain)
   const sampler = Result.getOrThrow(
     makeSampler(
       inputs.map((i) => ({ id: i.id, dist: i.dist })),
       (loaded.state.scenario.correlations ?? []).map((c) => ({ a: c.a, b: c.b, rank: c.rank }))
     )
   )
-  return (rng) => {
-    const x = sampler(rng)
-    let state: ScenarioState = loaded.state
-    for (let j = 0; j < inputs.length; j++) state = setInput(state, inputs[j]!.target, fromDraw(x[j]!, domains[j]!))
-    return project(prepare(state))
+  const compiled = compileScenario(
+    loaded.state,
+    inputs.map((i, j) => ({ target: i.target, domain: domains[j]!, current: getInput(loaded.state, i.target)! }))
+  )
+  const values = new Float64Array(inputs.length)
+  return {
+    compiled,
+    run: (rng) => {
+      const x = sampler(rng)
+      for (let j = 0; j < x.length; j++) values[j] = drawMicro(x[j]!, micro[j]!)
+      return compiled.runMicro(values) ? compiled.figures : compiled.runExact(inputs.map((_, j) => fromDraw(x[j]!, domains[j]!)))
+    }
   }
 }
 
@@ -87,15 +93,15 @@ export const createSimulation = (payload: SimulationPayload): Simulation => {
   if (Result.isFailure(decoded)) throw new Error(decoded.failure.message)
   const loaded = decoded.success
   const months = loaded.state.scenario.horizon_months
-  const runOnce = scenarioRunner(loaded)
+  const { run } = drawnRuns(loaded)
   const values = new Float64Array(FIGURES.length * months)
   return {
     months,
     figures: FIGURES,
     run: (rng) => {
-      const p = runOnce(rng)
-      fillFigures(p, values)
-      return { values, breakEvenMonth: p.breakEvenIndex }
+      const figures = run(rng)
+      fillFigures(figures, values)
+      return { values, breakEvenMonth: figures.breakEvenIndex }
     }
   }
 }
