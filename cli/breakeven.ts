@@ -22,7 +22,7 @@ import {
   type UnitEconomics,
   unitEconomics
 } from "../model/index.ts"
-import { Findings, formatTable, jsonFlag, nonNegativeDecimal, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
+import { decimalFlag, Findings, formatTable, jsonFlag, nonNegativeDecimal, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
 import { parseCountFlag, parseTierFlag } from "./transfer.ts"
 
 /** "starter=2,pro=5,business=1" → a mix; names and weights checked, each error naming --mix and the fix. */
@@ -44,11 +44,6 @@ export const parseMix = (text: string): Effect.Effect<Mix, UsageError> =>
     return mix
   })
 
-/** A signed decimal amount (target profit may be negative: "lose at most 1000"). */
-const signedDecimal = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
-  /^-?\d+(\.\d+)?$/.test(text.trim())
-    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
-    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 5000 or 2500.50, got "${text}"` }))
 
 const pct = (p: BigDecimal.BigDecimal | undefined) => (p === undefined ? null : formatPercent(p))
 
@@ -171,7 +166,7 @@ export const breakevenCommand = Command.make(
       : fixedCostsOf(sheet)
     const basis: CostBasis = { fixed, withSupport: f.withSupport, withBandwidth: f.withBandwidth }
     const goal: Goal = Option.isSome(f.targetProfit)
-      ? { _tag: "Profit", profit: yield* signedDecimal("target-profit", f.targetProfit.value) }
+      ? { _tag: "Profit", profit: yield* decimalFlag("target-profit", f.targetProfit.value) }
       : Option.isSome(f.targetMargin)
       ? { _tag: "Margin", pct: BigDecimal.fromStringUnsafe(yield* nonNegativeDecimal("target-margin", f.targetMargin.value)) }
       : { _tag: "BreakEven" }

@@ -1,9 +1,11 @@
 // Shared CLI plumbing: the flags every command takes, the sheet they load, and the errors that set exit codes.
+import * as BigDecimal from "effect/BigDecimal"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Flag } from "effect/cli"
-import { type Sheet } from "../model/index.ts"
+import { isDecimalText, type Sheet, UNSIGNED_DECIMAL_TEXT } from "../model/index.ts"
 import { DEFAULT_SHEET_PATH, loadSheet } from "../io/sheetFile.ts"
 
 /** Unusable input (bad file, unknown tier, negative number): one line on stderr, exit 2. */
@@ -11,6 +13,21 @@ export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
 
 /** The command ran and found problems (audit findings, failed checks): its report is printed, exit 1. */
 export class Findings extends Schema.TaggedError<Findings>()("Findings", { count: Schema.Number }) {}
+
+/** The command could not do its work (a store unreachable, a service that refused): one line on stderr, exit 1. */
+export class CommandFailed extends Schema.TaggedError<CommandFailed>()("CommandFailed", { message: Schema.String }) {}
+
+/** Where a command's output goes: the process's streams, or a buffer when the command tree runs in-process (`runEcon`). */
+export interface StdioShape {
+  readonly out: (text: string) => void
+  readonly err: (text: string) => void
+}
+export const Stdio = Context.Reference<StdioShape>("econ/Stdio", {
+  defaultValue: () => ({ out: (text) => void process.stdout.write(text), err: (text) => void process.stderr.write(text) })
+})
+
+/** A line on stderr (progress notes such as "wrote 9 files"); stdout stays the command's result. */
+export const printNote = (text: string) => Effect.map(Stdio, (io) => io.err(text + "\n"))
 
 export const sheetFlag = Flag.String("sheet").pipe(
   Flag.withDescription(`Price sheet (YAML/JSON); default: the plan's sheet (${DEFAULT_SHEET_PATH})`),
@@ -26,13 +43,19 @@ export const useSheet = (path: string): Effect.Effect<Sheet, UsageError> => {
 
 /** A decimal flag value ≥ 0, parsed exactly (never through a float). */
 export const nonNegativeDecimal = (flag: string, text: string): Effect.Effect<string, UsageError> =>
-  /^\d+(\.\d+)?$/.test(text.trim())
+  UNSIGNED_DECIMAL_TEXT.test(text.trim())
     ? Effect.succeed(text.trim())
     : Effect.fail(new UsageError({ message: `--${flag}: expected a number ≥ 0 such as 20 or 2.5, got "${text}"` }))
 
-export const printJson = (value: unknown) => Effect.sync(() => process.stdout.write(JSON.stringify(value, null, 2) + "\n"))
+/** A decimal flag value, possibly negative ("-10", a target profit that is a loss), parsed exactly. */
+export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
+  isDecimalText(text)
+    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
+    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10, -2.5 or 2500.50, got "${text}"` }))
 
-export const printLine = (text: string) => Effect.sync(() => process.stdout.write(text + "\n"))
+export const printJson = (value: unknown) => Effect.map(Stdio, (io) => io.out(JSON.stringify(value, null, 2) + "\n"))
+
+export const printLine = (text: string) => Effect.map(Stdio, (io) => io.out(text + "\n"))
 
 /** Render rows as an aligned text table; columns listed in `right` are right-aligned (numbers, money). */
 export const formatTable = (

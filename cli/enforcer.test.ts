@@ -99,9 +99,9 @@ describe("econ users / jobs / serve", () => {
     expect(JSON.parse(direct.stdout).map((u: { tier: string }) => u.tier).sort()).toEqual(["business", "pro"])
   })
 
-  it("serve with Redis unreachable prints one line naming the fix and exits non-zero", async () => {
+  it("serve with Redis unreachable prints one line naming the fix and exits 1 (the work failed, the input was fine)", async () => {
     const r = await econ(["serve", "--port", "0"], { ...env, REDIS_URL: "redis://127.0.0.1:1" })
-    expect(r.code).not.toBe(0)
+    expect(r.code).toBe(1)
     const lines = r.stderr.trim().split("\n")
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain("REDIS_URL")

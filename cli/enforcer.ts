@@ -6,7 +6,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { TIER_IDS, type TierId } from "../model/index.ts"
-import { formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
+import { CommandFailed, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { EnforcerConfig, type EnforcerSettings, settingsFromEnv } from "../enforcer/config/EnforcerConfig.ts"
 import { Database } from "../enforcer/db/Database.ts"
 import { listUsers } from "../enforcer/db/users.repository.ts"
@@ -21,11 +21,7 @@ import { JOB_NAMES, type JobName, Jobs } from "../enforcer/services/Jobs.ts"
 import { addUser, type UserJson, userJson, Users } from "../enforcer/services/Users.ts"
 
 /** The command could not do its work (a store unreachable, a service that refused): one line, exit 1. */
-const failed = (message: string) =>
-  Effect.sync(() => {
-    process.stderr.write(`econ: ${message.split("\n")[0]}\n`)
-    process.exitCode = 1
-  })
+const failed = (message: string) => Effect.fail(new CommandFailed({ message }))
 
 const loadSettings = (overrides: { readonly port?: number | undefined; readonly sheetPath?: string | undefined } = {}) =>
   settingsFromEnv(overrides).pipe(Effect.mapError((e) => new UsageError({ message: e.message })))

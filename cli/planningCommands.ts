@@ -3,10 +3,13 @@ import { auditCommand } from "./audit.ts"
 import { breakevenCommand } from "./breakeven.ts"
 import { compareCommand } from "./compare.ts"
 import { goalseekCommand } from "./goalseek.ts"
+import { notebooksCommand } from "./notebooks.ts"
 import { runCommand } from "./run.ts"
 import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
 import { transferCommand } from "./transfer.ts"
+import { varianceCommand } from "./variance.ts"
+import { whatifCommand } from "./whatif.ts"
 
 export const planningCommands = [
   tiersCommand,
@@ -16,5 +19,8 @@ export const planningCommands = [
   runCommand,
   sensitivityCommand,
   goalseekCommand,
-  compareCommand
+  compareCommand,
+  varianceCommand,
+  whatifCommand,
+  notebooksCommand
 ] as const

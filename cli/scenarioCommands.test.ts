@@ -1,25 +1,22 @@
 // The scenario commands end to end, as finance runs them: `econ run` (table, --json contract, --out report, exit codes),
 // a malformed file (exit 2, one line, nothing written), sensitivity, goal seek and compare.
-import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Result from "effect/Result"
 import { afterAll, describe, expect, it } from "vitest"
 import { decodeSummary } from "../scenarios/engine/summaryContract.ts"
+import { runEcon } from "./econ.ts"
 
-const NODE = join(process.cwd(), "node_modules/.bin/node")
-const econ = (...args: ReadonlyArray<string>) => {
-  const r = spawnSync(NODE, ["bin/econ.ts", ...args], { encoding: "utf8", timeout: 120_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+// in-process: the exit code and output are the command tree's own (cli/econ.test.ts checks the process boundary)
+const econ = runEcon
 
 const tmp = mkdtempSync(join(tmpdir(), "econ-cli-"))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 describe("econ run", () => {
-  it("prints the summary contract with --json: the plan's 1,000 Pro users", () => {
-    const r = econ("run", "scenarios/plan-pro-1000.yaml", "--json")
+  it("prints the summary contract with --json: the plan's 1,000 Pro users", async () => {
+    const r = await econ("run", "scenarios/plan-pro-1000.yaml", "--json")
     expect(r.code).toBe(0)
     const summary = JSON.parse(r.stdout)
     expect(Result.isSuccess(decodeSummary(summary))).toBe(true)
@@ -39,16 +36,16 @@ describe("econ run", () => {
     expect(summary.plan_comparison.find((l: { item: string }) => l.item === "bandwidth").why).toMatch(/Workers/)
   })
 
-  it("exits 1 when a check fails, after printing every check with its figure", () => {
-    const r = econ("run", "scenarios/q2-2025-targets.yaml")
+  it("exits 1 when a check fails, after printing every check with its figure", async () => {
+    const r = await econ("run", "scenarios/q2-2025-targets.yaml")
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/500 paying users\s+≥ 500\s+\d+ in 2025-06\s+PASS/)
     expect(r.stdout).toMatch(/<2% churn.*FAIL/)
   })
 
-  it("writes the report with --out, with Monte Carlo bands and a tornado", () => {
+  it("writes the report with --out, with Monte Carlo bands and a tornado", async () => {
     const out = join(tmp, "mixed")
-    const r = econ("run", "scenarios/mixed-growth-36m.yaml", "--out", out, "--runs", "300", "--seed", "5", "--workers", "2")
+    const r = await econ("run", "scenarios/mixed-growth-36m.yaml", "--out", out, "--runs", "300", "--seed", "5", "--workers", "2")
     expect(r.code).toBe(0)
     expect(r.stderr).not.toMatch(/simulating/) // stderr is not a terminal: no progress bar
     const files = readdirSync(out)
@@ -65,24 +62,24 @@ describe("econ run", () => {
     expect(csv.filter((l) => l !== "").length).toBe(1 + 36 * 5)
   })
 
-  it("refuses a malformed scenario: one line on stderr naming the field, exit 2, nothing written", () => {
+  it("refuses a malformed scenario: one line on stderr naming the field, exit 2, nothing written", async () => {
     const bad = join(tmp, "bad.yaml")
     writeFileSync(bad, "name: bad\nstart: '2026-01'\nhorizon_months: 12\nusers:\n  start: { pro: 10 }\n  churn: { pro: 1.5 }\n")
     const out = join(tmp, "bad-out")
-    const r = econ("run", bad, "--out", out)
+    const r = await econ("run", bad, "--out", out)
     expect(r.code).toBe(2)
     expect(r.stdout).toBe("")
     expect(r.stderr.trim().split("\n")).toHaveLength(1)
     expect(r.stderr).toMatch(/^econ: .*bad\.yaml: users\.churn\.pro: Expected a fraction between 0 and 1 \(got 1\.5\)/)
     expect(existsSync(out)).toBe(false)
-    expect(econ("run", join(tmp, "missing.yaml")).stderr).toMatch(/missing\.yaml: file not found/)
-    expect(econ("run", "scenarios/plan-pro-1000.yaml", "--runs", "x").code).toBe(2)
+    expect((await econ("run", join(tmp, "missing.yaml"))).stderr).toMatch(/missing\.yaml: file not found/)
+    expect((await econ("run", "scenarios/plan-pro-1000.yaml", "--runs", "x")).code).toBe(2)
   })
 })
 
 describe("econ sensitivity, goalseek, compare", () => {
-  it("sensitivity: a tornado sorted by swing, and a two-way table", () => {
-    const r = econ("sensitivity", "scenarios/plan-pro-1000.yaml", "--output", "net_profit", "--pct", "10", "--two-way", "sheet.tiers.pro.price,users.start.pro", "--json")
+  it("sensitivity: a tornado sorted by swing, and a two-way table", async () => {
+    const r = await econ("sensitivity", "scenarios/plan-pro-1000.yaml", "--output", "net_profit", "--pct", "10", "--two-way", "sheet.tiers.pro.price,users.start.pro", "--json")
     expect(r.code).toBe(0)
     const { sensitivity, two_way } = JSON.parse(r.stdout)
     expect(sensitivity.base).toBe("18497.00")
@@ -94,20 +91,20 @@ describe("econ sensitivity, goalseek, compare", () => {
     expect(two_way.values[2][2]).toBe("18497.00")
   })
 
-  it("goalseek: the Pro price that reaches a 70% gross margin (costs $18.003 a user: 60.01)", () => {
-    const r = econ("goalseek", "scenarios/plan-pro-1000.yaml", "--vary", "sheet.tiers.pro.price", "--target", "gross_margin_pct>=70", "--min", "40", "--max", "100", "--json")
+  it("goalseek: the Pro price that reaches a 70% gross margin (costs $18.003 a user: 60.01)", async () => {
+    const r = await econ("goalseek", "scenarios/plan-pro-1000.yaml", "--vary", "sheet.tiers.pro.price", "--target", "gross_margin_pct>=70", "--min", "40", "--max", "100", "--json")
     expect(r.code).toBe(0)
     const result = JSON.parse(r.stdout)
     expect(result).toMatchObject({ _tag: "Found", side: "≥", at: { value: "60.01", figure: "70.000", meets: true }, before: { value: "60", figure: "69.995", meets: false } })
-    const unreachable = econ("goalseek", "scenarios/plan-pro-1000.yaml", "--vary", "users.start.pro", "--target", "gross_margin_pct>=70")
+    const unreachable = await econ("goalseek", "scenarios/plan-pro-1000.yaml", "--vary", "users.start.pro", "--target", "gross_margin_pct>=70")
     expect(unreachable.code).toBe(1)
     expect(unreachable.stdout).toMatch(/not reached/)
-    expect(econ("goalseek", "scenarios/plan-pro-1000.yaml", "--vary", "users.nope", "--target", "net_profit>0").stderr).toMatch(/--vary: "users.nope"/)
+    expect((await econ("goalseek", "scenarios/plan-pro-1000.yaml", "--vary", "users.nope", "--target", "net_profit>0")).stderr).toMatch(/--vary: "users.nope"/)
   })
 
-  it("compare: B − A per month, and a report with the baseline", () => {
+  it("compare: B − A per month, and a report with the baseline", async () => {
     const out = join(tmp, "cmp")
-    const r = econ("compare", "scenarios/plan-pro-1000.yaml", "scenarios/optimizations.yaml", "--out", out, "--json")
+    const r = await econ("compare", "scenarios/plan-pro-1000.yaml", "scenarios/optimizations.yaml", "--out", out, "--json")
     expect(r.code).toBe(0)
     const { differences } = JSON.parse(r.stdout)
     const jan = differences.find((d: { month: string; figure: string }) => d.month === "2026-01" && d.figure === "paying_users")

@@ -1,6 +1,5 @@
 // Plumbing shared by the scenario commands (run, sensitivity, goalseek, compare): loading a scenario as a usage error,
 // parsing months and percentages, writing a report directory.
-import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
@@ -8,9 +7,10 @@ import { Argument, Flag } from "effect/cli"
 import { EngineRangeError } from "../scenarios/engine/flows.ts"
 import { monthIndexOf } from "../scenarios/engine/outputs.ts"
 import type { Projection } from "../scenarios/engine/project.ts"
-import type { ReportInput } from "../scenarios/report/write.ts"
+import { ReportInputError } from "../scenarios/engine/summaryContract.ts"
+import type { ReportFile, ReportInput } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
-import { UsageError } from "./common.ts"
+import { printNote, UsageError } from "./common.ts"
 
 export const scenarioArgument = (name = "file") =>
   Argument.String(name).pipe(Argument.withDescription("Scenario file (YAML), e.g. scenarios/mixed-growth-36m.yaml"))
@@ -40,7 +40,8 @@ export const engineTry = <A>(f: () => A): Effect.Effect<A, UsageError> =>
     }
   })
 
-export const engineTryPromise = <A>(f: () => Promise<A>): Effect.Effect<A, UsageError> =>
+/** `f` gets a signal that is aborted when the command is interrupted (Ctrl-C), to stop long work such as Monte Carlo. */
+export const engineTryPromise = <A>(f: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, UsageError> =>
   Effect.tryPromise({
     try: f,
     catch: (e) => {
@@ -61,16 +62,22 @@ export const monthIndex = (p: Pick<Projection, "input">, month: Option.Option<st
     : Effect.succeed(i)
 }
 
-/** A decimal flag value, possibly negative ("-10"), parsed exactly. */
-export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecimal.BigDecimal, UsageError> =>
-  /^-?\d+(\.\d+)?$/.test(text.trim())
-    ? Effect.succeed(BigDecimal.fromStringUnsafe(text.trim()))
-    : Effect.fail(new UsageError({ message: `--${flag}: expected a number such as 10 or 2.5, got "${text}"` }))
+export { decimalFlag } from "./common.ts"
 
-/** The report renderer (charts: Plot and a server-side DOM) is loaded only by a command that writes a report. */
-export const writeReportDir = (dir: string, input: ReportInput): Effect.Effect<void, UsageError> =>
+/** The report directory, plus `extra` files written with it in the same atomic swap (e.g. whatif.html). */
+export const writeReportDir = (dir: string, input: ReportInput, extra: ReadonlyArray<ReportFile> = []): Effect.Effect<void, UsageError> =>
+  // the report renderer (charts: Plot and a server-side DOM) is loaded only by a command that writes a report
   Effect.promise(() => import("../scenarios/report/write.ts")).pipe(
-    Effect.flatMap(({ writeReport }) => writeReport(dir, input)),
+    Effect.flatMap(({ renderReportFiles, writeFilesAtomically }) =>
+      Effect.try({
+        try: () => renderReportFiles(input),
+        catch: (e) => {
+          // bad input is the caller's to fix; anything else thrown while rendering is a bug (a defect, exit 70)
+          if (e instanceof ReportInputError) return new UsageError({ message: e.message })
+          throw e
+        }
+      }).pipe(Effect.flatMap((files) => writeFilesAtomically(dir, [...files, ...extra])))
+    ),
     Effect.mapError((e) => new UsageError({ message: e.message })),
-    Effect.flatMap((w) => Effect.sync(() => process.stderr.write(`wrote ${w.files.length} files to ${w.dir}\n`)))
+    Effect.flatMap((w) => printNote(`wrote ${w.files.length} files to ${w.dir}`))
   )

@@ -1,7 +1,7 @@
 // `econ tiers`: each tier's price, cost lines, cost, margin and margin %, recomputed from the sheet.
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
-import { allTierEconomics, formatMoney, formatPercent, type Limits, type TierEconomics } from "../model/index.ts"
+import { allTierEconomics, formatMoney, formatPercent, type Limits, type TierEconomics, tierTable } from "../model/index.ts"
 import { formatTable, jsonFlag, printJson, printLine, sheetFlag, useSheet } from "./common.ts"
 
 const limitsJson = (l: Limits) => ({
@@ -26,16 +26,7 @@ export const tierJson = (e: TierEconomics) => ({
 })
 
 export const tiersTable = (all: ReadonlyArray<TierEconomics>): string => {
-  const lineNames = all[0]?.lines.map((l) => l.name) ?? []
-  const header = ["tier", "price", ...lineNames, "cost", "margin", "margin %"]
-  const rows = all.map((e) => [
-    e.tier.name + (e.tier.price_is_minimum ? " (from)" : ""),
-    formatMoney(e.price),
-    ...e.lines.map((l) => formatMoney(l.amount)),
-    formatMoney(e.cost),
-    formatMoney(e.margin),
-    e.marginPct === undefined ? "n/a" : formatPercent(e.marginPct)
-  ])
+  const { header, rows } = tierTable(all)
   return formatTable(header, rows, new Set(header.map((_, i) => i).filter((i) => i > 0)))
 }
 

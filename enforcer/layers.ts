@@ -6,6 +6,7 @@ import { Database } from "./db/Database.ts"
 import { PriceSheet } from "./quota/PriceSheet.ts"
 import { QuotaStore } from "./quota/QuotaStore.ts"
 import { TimeSource } from "./quota/TimeSource.ts"
+import { UsageRecorder } from "./quota/UsageRecorder.ts"
 import { RedisClient } from "./redis/RedisClient.ts"
 import { ObjectStore } from "./s3/ObjectStore.ts"
 import { Assets } from "./services/Assets.ts"
@@ -30,7 +31,7 @@ export const enforcerLayer = (settings: EnforcerSettings, options: LayerOptions 
     PriceSheet.layer,
     ObjectStore.layer
   ).pipe(Layer.provideMerge(base))
-  const quota = QuotaStore.layer.pipe(Layer.provideMerge(stores))
+  const quota = UsageRecorder.layer.pipe(Layer.provideMerge(QuotaStore.layer.pipe(Layer.provideMerge(stores))))
   const domain = Layer.mergeAll(Users.layer, TextCache.layer, Assets.layer, Reports.layer).pipe(Layer.provideMerge(quota))
   return Jobs.layer.pipe(Layer.provideMerge(domain))
 }

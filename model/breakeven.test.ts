@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest"
 import YAML from "yaml"
 import {
   breakEven,
+  breakEvenRun,
   type CostBasis,
   fixedCostsOf,
   type Goal,
@@ -15,9 +16,12 @@ import {
   type Mix,
   profitAt,
   splitUsers,
-  unitEconomics
+  sustainedBreakEvenIndex,
+  unitEconomics,
+  unitEconomicsVerdict
 } from "./breakeven.ts"
-import { cents, formatMoney, formatPercent, money } from "./money.ts"
+import { cents, formatMoney, formatPercent, money, ZERO } from "./money.ts"
+import { supportPerUser } from "./support.ts"
 import { decodeSheet, TIER_IDS } from "./sheet.ts"
 
 const sheet = Result.getOrThrow(decodeSheet(YAML.parse(readFileSync(new URL("./price-sheet.yaml", import.meta.url), "utf8"))))
@@ -127,5 +131,50 @@ describe("break-even laws", () => {
     expect(formatMoney(profitAt(sheet, m, 3n, { fixed }))).toBe("14.89")
     expect(formatMoney(profitAt(sheet, m, 4n, { fixed }))).toBe("-40.20")
     expect(reached(breakEven(sheet, m, { fixed })).users).toBe(3n)
+  })
+})
+
+describe("one rule per question", () => {
+  it("support is a cost of paying users only: 10 Free + 1 Pro book $5.00 of support, as the scenario engine does", () => {
+    const ue = unitEconomics(sheet, { free: 10n, pro: 1n }, 11n, { withSupport: true })
+    expect(formatMoney(ue.support)).toBe("5.00")
+    expect(supportPerUser(sheet, "free")).toEqual(ZERO)
+    expect(formatMoney(supportPerUser(sheet, "free", money("1")))).toBe("1.00")
+  })
+
+  it("positive unit economics at 100 Pro users: $33.50 each before fixed costs, though net is −$9,150 after them", () => {
+    const at = unitEconomics(sheet, { pro: 1n }, 100n, { withSupport: true })
+    const v = unitEconomicsVerdict(at.contribution, 100n)
+    expect([v.positive, formatMoney(v.perPayingUser!), formatMoney(at.net)]).toEqual([true, "33.50", "-9150.00"])
+    expect(unitEconomicsVerdict(money("0"), 100n).positive).toBe(false)
+    expect(unitEconomicsVerdict(money("5"), 0n)).toEqual({ payingUsers: 0n, perPayingUser: undefined, positive: false })
+    // decided on the exact total: 0.004 over 100 users rounds to $0.00 each and is still positive
+    expect(unitEconomicsVerdict(money("0.004"), 100n)).toMatchObject({ positive: true, perPayingUser: money("0.00") })
+  })
+})
+
+describe("sustained break-even", () => {
+  it("mixed-growth's shape: first in month 5, a loss again in 7–8, sustained from 9", () => {
+    const loss = [true, true, true, true, false, false, true, true, false, false, false]
+    expect(breakEvenRun(loss)).toEqual({ first: 4, sustained: 8, relapses: [{ from: 6, to: 7 }] })
+    expect(breakEvenRun([true, true])).toEqual({ first: -1, sustained: -1, relapses: [] })
+    expect(breakEvenRun([false, true])).toEqual({ first: 0, sustained: -1, relapses: [{ from: 1, to: 1 }] })
+    expect(breakEvenRun([])).toEqual({ first: -1, sustained: -1, relapses: [] })
+  })
+
+  test.prop([fc.array(fc.boolean(), { maxLength: 60 })])("laws: sustained ≥ first, no loss from sustained on, relapses are exactly the losses in between", (loss) => {
+    const r = breakEvenRun(loss)
+    expect(r.first).toBe(loss.indexOf(false))
+    if (r.sustained >= 0) {
+      expect(r.sustained).toBeGreaterThanOrEqual(r.first)
+      expect(loss.slice(r.sustained).every((l) => !l)).toBe(true)
+      expect(r.sustained === 0 || loss[r.sustained - 1]).toBe(true)
+    } else {
+      expect(loss.length === 0 || loss.at(-1)).toBe(true)
+    }
+    const inRelapse = new Set(r.relapses.flatMap(({ from, to }) => Array.from({ length: to - from + 1 }, (_, k) => from + k)))
+    const end = r.sustained < 0 ? loss.length : r.sustained
+    loss.forEach((l, i) => expect(inRelapse.has(i)).toBe(r.first >= 0 && i > r.first && i < end && l))
+    expect(sustainedBreakEvenIndex(loss.length, (i) => loss[i]!)).toBe(r.sustained)
   })
 })

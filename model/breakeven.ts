@@ -14,8 +14,9 @@ import {
   ZERO
 } from "./money.ts"
 import { type Sheet, TIER_IDS, type TierId, tierOf } from "./sheet.ts"
+import { supportPerUser } from "./support.ts"
 import { limitsOf, tierEconomics } from "./tiers.ts"
-import { bytesToGb } from "./units.ts"
+import { priceOfBytes } from "./units.ts"
 
 /** Relative numbers of users per tier ("starter=2,pro=5,business=1"); a single tier is `{ pro: 1n }`. */
 export type Mix = Partial<Readonly<Record<TierId, bigint>>>
@@ -23,7 +24,7 @@ export type Mix = Partial<Readonly<Record<TierId, bigint>>>
 export interface CostBasis {
   /** Fixed monthly costs; default: the sheet's `fixed_costs` summed. */
   readonly fixed?: Money
-  /** Add `support_per_user_month` to every user's variable cost (the plan's projection does; its break-even does not). */
+  /** Add support to every paying user's variable cost (`supportPerUser`: the plan's projection does; its break-even does not). */
   readonly withSupport?: boolean
   /** Add bandwidth at the tier's full allowance (the plan's tier tables leave it out; its transfer record charges it). */
   readonly withBandwidth?: boolean
@@ -74,12 +75,12 @@ export const tierUnits = (sheet: Sheet, mix: Mix, basis: CostBasis = {}): Readon
       message: `mix: weights sum to ${total} after removing their common factor; use smaller whole numbers (sum ≤ ${MAX_MIX_WEIGHT})`
     })
   }
-  const support = basis.withSupport ? roundMoney(sheet.support_per_user_month) : ZERO
   return entries.map(([id, w]) => {
+    const support = basis.withSupport ? roundMoney(supportPerUser(sheet, id)) : ZERO
     const e = tierEconomics(sheet, id)
     const bw = limitsOf(tierOf(sheet, id)).bandwidthBytes
     const bandwidth = basis.withBandwidth && bw !== null
-      ? roundMoney(BigDecimal.multiply(bytesToGb(bw), sheet.unit_prices.bandwidth_per_gb))
+      ? roundMoney(priceOfBytes(bw, sheet.unit_prices.bandwidth_per_gb))
       : ZERO
     const variableCost = BigDecimal.sum(e.cost, bandwidth)
     return {
@@ -324,4 +325,61 @@ export const meetsGoal = (economics: UnitEconomics, goal: Goal): boolean => {
   if (goal._tag === "Profit") return BigDecimal.isGreaterThanOrEqualTo(economics.net, goal.profit)
   return BigDecimal.isPositive(economics.revenue) &&
     BigDecimal.isGreaterThanOrEqualTo(BigDecimal.multiply(economics.net, HUNDRED), BigDecimal.multiply(goal.pct, economics.revenue))
+}
+
+/**
+ * The plan's "positive unit economics at N users", decided in one place for the audit and the scenario checks: what
+ * the users bring before fixed costs (revenue − variable costs, support included) divided among the paying users is
+ * above zero. Fixed costs are not unit economics (covering them is break-even, a separate question): 100 Pro users
+ * have positive unit economics and still lose money after $12,500 of fixed costs.
+ */
+export interface UnitEconomicsVerdict {
+  readonly payingUsers: bigint
+  /** contribution ÷ paying users, half-even to the cent; undefined without paying users */
+  readonly perPayingUser: Money | undefined
+  /** contribution > 0 with at least one paying user, decided on the exact total (never on the rounded per-user figure) */
+  readonly positive: boolean
+}
+
+export const unitEconomicsVerdict = (contribution: Money, payingUsers: bigint): UnitEconomicsVerdict => ({
+  payingUsers,
+  perPayingUser: payingUsers > 0n ? perUserOf(contribution, payingUsers) : undefined,
+  positive: payingUsers > 0n && BigDecimal.isPositive(contribution)
+})
+
+/** Where a monthly net-profit series breaks even: first, for good, and the months it falls back into a loss between. */
+export interface BreakEvenRun {
+  /** first month index with net profit ≥ 0, or −1 */
+  readonly first: number
+  /** first month index from which net profit stays ≥ 0 to the end of the series, or −1 (the last month loses) */
+  readonly sustained: number
+  /** runs of loss months after `first` (inclusive index ranges): "net loss again in Jul–Aug 2026" */
+  readonly relapses: ReadonlyArray<{ readonly from: number; readonly to: number }>
+}
+
+/**
+ * The first month from which every later month keeps net profit ≥ 0, scanning back from the end: O(months) and
+ * allocation-free, so a Monte Carlo run can call it. −1 when the last month is a loss.
+ */
+export const sustainedBreakEvenIndex = (months: number, isLoss: (i: number) => boolean): number => {
+  let i = months
+  while (i > 0 && !isLoss(i - 1)) i--
+  return i === months ? -1 : i
+}
+
+/** Break-even of a series of monthly net profits (one flag per month: true = a loss, net profit < 0). */
+export const breakEvenRun = (loss: ReadonlyArray<boolean>): BreakEvenRun => {
+  const first = loss.indexOf(false)
+  const sustained = sustainedBreakEvenIndex(loss.length, (i) => loss[i]!)
+  const relapses: Array<{ from: number; to: number }> = []
+  if (first >= 0) {
+    const end = sustained < 0 ? loss.length : sustained
+    for (let i = first; i < end; i++) {
+      if (!loss[i]) continue
+      const from = i
+      while (i + 1 < end && loss[i + 1]) i++
+      relapses.push({ from, to: i })
+    }
+  }
+  return { first, sustained, relapses }
 }

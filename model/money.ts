@@ -14,16 +14,23 @@ export const roundMoney = (amount: BigDecimal.BigDecimal): Money =>
   // path (every booked line of every month of every Monte Carlo run), where the generic round was ~45 % of the time
   amount.scale <= MONEY_ROUNDING.scale
     ? amount
-    : BigDecimal.make(halfEvenShift(amount.value, 10n ** BigInt(amount.scale - MONEY_ROUNDING.scale)), MONEY_ROUNDING.scale)
+    : BigDecimal.make(
+      roundedQuotient(amount.value, 10n ** BigInt(amount.scale - MONEY_ROUNDING.scale), MONEY_ROUNDING.mode),
+      MONEY_ROUNDING.scale
+    )
 
-/** value / divisor rounded half-even (divisor > 0). */
-const halfEvenShift = (value: bigint, divisor: bigint): bigint => {
-  let q = value / divisor // truncates toward zero
-  const r = value - q * divisor
-  if (r !== 0n) {
-    const twice = (r < 0n ? -r : r) * 2n
-    if (twice > divisor || (twice === divisor && q % 2n !== 0n)) q += r < 0n ? -1n : 1n
-  }
+export type RoundingMode = "half-even" | "floor" | "ceil"
+
+/** num / den (den > 0) rounded to an integer with `mode`: the one place a quotient is rounded, for money and ratios. */
+const roundedQuotient = (num: bigint, den: bigint, mode: RoundingMode): bigint => {
+  let q = num / den // truncates toward zero
+  const r = num - q * den
+  if (r === 0n) return q
+  const negative = r < 0n
+  if (mode === "floor") return negative ? q - 1n : q
+  if (mode === "ceil") return negative ? q : q + 1n
+  const twice = (negative ? -r : r) * 2n
+  if (twice > den || (twice === den && q % 2n !== 0n)) q += negative ? -1n : 1n
   return q
 }
 
@@ -58,10 +65,21 @@ export const formatFixed = (d: BigDecimal.BigDecimal, places: number): string =>
   return `${neg ? "-" : ""}${int}${places > 0 ? "." + digits.slice(digits.length - places) : ""}`
 }
 
+/**
+ * Decimal text as money and figures are written in files, flags and JSON: digits with an optional sign and fraction,
+ * no exponent, no grouping, no currency sign ("-3.50", "49000"). The one definition every reader checks against.
+ */
+export const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/
+/** The same without a sign: prices, rates and quantities of the price sheet. */
+export const UNSIGNED_DECIMAL_TEXT = /^\d+(\.\d+)?$/
+
+/** Is `text` (trimmed) a decimal in the form of `DECIMAL_TEXT`? */
+export const isDecimalText = (text: string): boolean => DECIMAL_TEXT.test(text.trim())
+
 /** Parse a decimal string or finite number as money; undefined when malformed. */
 export const parseMoney = (input: string | number): Money | undefined => {
   const text = typeof input === "number" ? (Number.isFinite(input) ? String(input) : "") : input.trim()
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return undefined
+  if (!DECIMAL_TEXT.test(text)) return undefined
   return BigDecimal.fromStringUnsafe(text)
 }
 
@@ -97,7 +115,7 @@ export const divideRounded = (
   a: BigDecimal.BigDecimal,
   b: BigDecimal.BigDecimal,
   scale: number,
-  mode: "half-even" | "floor" | "ceil"
+  mode: RoundingMode
 ): BigDecimal.BigDecimal => {
   if (BigDecimal.isZero(b)) throw new RangeError("divideRounded: division by zero")
   // a/b = (av·10^-as)/(bv·10^-bs); the result at `scale` is av·10^(bs-as+scale) / bv
@@ -110,20 +128,7 @@ export const divideRounded = (
     num = -num
     den = -den
   }
-  let q = num / den // truncates toward zero
-  const r = num - q * den
-  if (r !== 0n) {
-    const negative = r < 0n
-    if (mode === "floor") {
-      if (negative) q -= 1n
-    } else if (mode === "ceil") {
-      if (!negative) q += 1n
-    } else {
-      const twice = (negative ? -r : r) * 2n
-      if (twice > den || (twice === den && q % 2n !== 0n)) q += negative ? -1n : 1n
-    }
-  }
-  return BigDecimal.make(q, scale)
+  return BigDecimal.make(roundedQuotient(num, den, mode), scale)
 }
 
 export const formatPercent = (p: BigDecimal.BigDecimal): string => formatFixed(p, 1)

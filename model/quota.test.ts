@@ -14,6 +14,7 @@ import {
   DIMENSIONS,
   limitOf,
   NO_USAGE,
+  quotaBlock,
   type QuotaRequest,
   textCacheWrite,
   type Usage,
@@ -143,4 +144,31 @@ describe("usageAlerts", () => {
     expect(alerts.map((a) => [a.dimension, a.message.match(/at ([\d.]+)%/)?.[1]])).toEqual([["storage", "100.0"]])
     expect(usageAlerts(sheet, "enterprise", { ...NO_USAGE, requests: 10n ** 12n })).toHaveLength(0)
   })
+})
+
+describe("quota block (the plan's MB/GB shape of one byte dimension)", () => {
+  it("Pro Redis: 500 MB limit, 123.456789 MB used, 1 MB held → 375.543211 MB free, 24.6 % (floor)", () => {
+    expect(quotaBlock("mb", 123_456_789n, 1_000_000n, 500_000_000n)).toEqual({
+      limit_mb: "500",
+      used_mb: "123.456789",
+      available_mb: "375.543211",
+      percent_used: "24.6",
+      limit_bytes: 500_000_000,
+      used_bytes: 123_456_789,
+      reserved_bytes: 1_000_000,
+      available_bytes: 375_543_211
+    })
+  })
+  it("GB, over the limit and unlimited: free never goes below zero; null limits stay null", () => {
+    expect(quotaBlock("gb", 3n * GB, 0n, 2n * GB)).toMatchObject({ limit_gb: "2", used_gb: "3", available_gb: "0", available_bytes: 0 })
+    expect(quotaBlock("gb", 1n, 0n, null)).toMatchObject({ limit_gb: null, used_gb: "0.000000001", available_gb: null, limit_bytes: null })
+  })
+  test.prop([fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 15n })])(
+    "used + held + available = limit whenever the limit is not exceeded",
+    (used, held, limit) => {
+      const b = quotaBlock("gb", used, held, limit)
+      if (used + held <= limit) expect(BigInt(b.used_bytes) + BigInt(b.reserved_bytes) + BigInt(b.available_bytes!)).toBe(limit)
+      else expect(b.available_bytes).toBe(0)
+    }
+  )
 })

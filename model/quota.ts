@@ -4,10 +4,11 @@ import * as BigDecimal from "effect/BigDecimal"
 import { percent, formatPercent } from "./money.ts"
 import { type Sheet, type Tier, type TierId, tierOf } from "./sheet.ts"
 import { type Limits, limitsOf, tiersByPrice } from "./tiers.ts"
-import { formatBytes } from "./units.ts"
+import { bytesToGb, bytesToMb, formatBytes, formatQuantity } from "./units.ts"
 
-export type Dimension = "requests" | "redis" | "storage" | "bandwidth"
-export const DIMENSIONS: ReadonlyArray<Dimension> = ["requests", "redis", "storage", "bandwidth"]
+/** The quota dimensions, in the order they are checked: the one list the enforcer, its API and the scenarios use. */
+export const DIMENSIONS = ["requests", "redis", "storage", "bandwidth"] as const
+export type Dimension = (typeof DIMENSIONS)[number]
 
 /** Usage in one billing period (requests, bandwidth) or at a point in time (redis, storage): exact counts and bytes. */
 export interface Usage {
@@ -209,3 +210,44 @@ export const usageAlerts = (sheet: Sheet, tierId: TierId, usage: Usage): Readonl
 }
 
 export type { Limits, Tier }
+
+/** Bytes still free under a limit after what is used and held; null when unlimited, never below zero. */
+export const availableBytes = (limit: bigint | null, used: bigint, held: bigint): bigint | null =>
+  limit === null ? null : (limit - used - held > 0n ? limit - used - held : 0n)
+
+/** A JSON number for a byte count: exact up to 2^53 bytes (9 PB), far above any tier. */
+export const exactJsonNumber = (n: bigint): number => {
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${n} exceeds 2^53`)
+  return Number(n)
+}
+
+export type QuotaUnit = "mb" | "gb"
+
+/** One byte dimension of a quota in the plan's shape (`limit_mb`/`limit_gb` …, exact decimals) plus exact bytes. */
+export type QuotaBlock<U extends QuotaUnit> =
+  & { readonly [K in `limit_${U}` | `available_${U}`]: string | null }
+  & { readonly [K in `used_${U}`]: string }
+  & {
+    readonly percent_used: string
+    readonly limit_bytes: number | null
+    readonly used_bytes: number
+    readonly reserved_bytes: number
+    readonly available_bytes: number | null
+  }
+
+/** The quota block of one byte dimension in MB (Redis) or GB (storage, bandwidth); null limit is unlimited. */
+export const quotaBlock = <U extends QuotaUnit>(unit: U, used: bigint, held: bigint, limit: bigint | null): QuotaBlock<U> => {
+  const [inUnit, places] = unit === "mb" ? [bytesToMb, 6] as const : [bytesToGb, 9] as const
+  const show = (bytes: bigint) => formatQuantity(inUnit(bytes), places)
+  const free = availableBytes(limit, used, held)
+  return {
+    [`limit_${unit}`]: limit === null ? null : show(limit),
+    [`used_${unit}`]: show(used),
+    [`available_${unit}`]: free === null ? null : show(free),
+    percent_used: formatPercent(usagePercent(used, limit)),
+    limit_bytes: limit === null ? null : exactJsonNumber(limit),
+    used_bytes: exactJsonNumber(used),
+    reserved_bytes: exactJsonNumber(held),
+    available_bytes: free === null ? null : exactJsonNumber(free)
+  } as QuotaBlock<U>
+}

@@ -8,7 +8,8 @@ import * as BigDecimal from "effect/BigDecimal"
 import { InvalidInput, requireNonNegative } from "./invalidInput.ts"
 import { allocate, allocateUnits, divideRounded, type Money, percent, roundMoney } from "./money.ts"
 import { MEDIA_TYPES, type MediaType, type Sheet } from "./sheet.ts"
-import { bytesToGb } from "./units.ts"
+import { coldIsCheaper } from "./tiering.ts"
+import { priceOfBytes } from "./units.ts"
 
 export type ByMedia<A> = Readonly<Record<MediaType, A>>
 
@@ -28,10 +29,8 @@ export interface Saving {
 
 const ONE = BigDecimal.fromBigInt(1n)
 
-const exactCost = (bytes: bigint, pricePerGb: BigDecimal.BigDecimal) => BigDecimal.multiply(bytesToGb(bytes), pricePerGb)
-
 /** Monthly storage cost of `bytes` at the sheet's hot (Lyve) price, rounded to the cent. */
-export const storageCost = (sheet: Sheet, bytes: bigint): Money => roundMoney(exactCost(bytes, sheet.unit_prices.lyve_per_gb_month))
+export const storageCost = (sheet: Sheet, bytes: bigint): Money => roundMoney(priceOfBytes(bytes, sheet.unit_prices.lyve_per_gb_month))
 
 const ceilTimes = (bytes: bigint, f: BigDecimal.BigDecimal): bigint =>
   BigDecimal.scale(BigDecimal.ceil(BigDecimal.multiply(BigDecimal.fromBigInt(bytes), f), 0), 0).value
@@ -74,7 +73,7 @@ export const uniqueBytes = (logicalBytes: bigint, duplicateRatio: BigDecimal.Big
 export const dedupSavings = (sheet: Sheet, logicalBytes: bigint, duplicateRatio: BigDecimal.BigDecimal): Saving => {
   const after = uniqueBytes(logicalBytes, duplicateRatio)
   const p = sheet.unit_prices.lyve_per_gb_month
-  return savingOf(logicalBytes, after, exactCost(logicalBytes, p), exactCost(logicalBytes - after, p))
+  return savingOf(logicalBytes, after, priceOfBytes(logicalBytes, p), priceOfBytes(logicalBytes - after, p))
 }
 
 /** The default mix when none is given: the sheet's `media.default_mix`. */
@@ -139,7 +138,7 @@ export const compressionSavings = (sheet: Sheet, bytes: ByMedia<bigint>): Compre
   const afterTotal = total(after)
   const p = sheet.unit_prices.lyve_per_gb_month
   return {
-    ...savingOf(before, afterTotal, exactCost(before, p), exactCost(before - afterTotal, p)),
+    ...savingOf(before, afterTotal, priceOfBytes(before, p), priceOfBytes(before - afterTotal, p)),
     byMedia: Object.fromEntries(MEDIA_TYPES.map((m) => [m, { before: bytes[m], after: after[m] }])) as Record<
       MediaType,
       { before: bigint; after: bigint }
@@ -164,11 +163,11 @@ export const tieringSavings = (sheet: Sheet, bytes: bigint, coldFraction: BigDec
   requireFraction("coldFraction", coldFraction)
   const hot = sheet.unit_prices.lyve_per_gb_month
   const cold = sheet.unit_prices.cold_per_gb_month
-  const cheaper = BigDecimal.isLessThan(cold, hot)
+  const cheaper = coldIsCheaper(sheet.unit_prices)
   const coldBytes = cheaper ? floorTimes(bytes, coldFraction) : 0n
-  const exactSaved = BigDecimal.multiply(bytesToGb(coldBytes), BigDecimal.subtract(hot, cold))
+  const exactSaved = priceOfBytes(coldBytes, BigDecimal.subtract(hot, cold))
   return {
-    ...savingOf(bytes, bytes, exactCost(bytes, hot), cheaper ? exactSaved : BigDecimal.fromBigInt(0n)),
+    ...savingOf(bytes, bytes, priceOfBytes(bytes, hot), cheaper ? exactSaved : BigDecimal.fromBigInt(0n)),
     hotBytes: bytes - coldBytes,
     coldBytes,
     hotPricePerGb: hot,
@@ -213,12 +212,12 @@ export const combinedSavings = (sheet: Sheet, input: CombinedInput): CombinedSav
   const uniqueTotal = total(unique)
   const storedTotal = total(compressedBytes(sheet, unique))
   const tier = tieringSavings(sheet, storedTotal, input.coldFraction)
-  const exactDedup = exactCost(logical - uniqueTotal, hot)
-  const exactCompression = exactCost(uniqueTotal - storedTotal, hot)
-  const exactTiering = BigDecimal.multiply(bytesToGb(tier.coldBytes), BigDecimal.subtract(hot, cold))
+  const exactDedup = priceOfBytes(logical - uniqueTotal, hot)
+  const exactCompression = priceOfBytes(uniqueTotal - storedTotal, hot)
+  const exactTiering = priceOfBytes(tier.coldBytes, BigDecimal.subtract(hot, cold))
   const stages = tier.coldBytes === 0n ? [exactDedup, exactCompression, BigDecimal.fromBigInt(0n)] : [exactDedup, exactCompression, exactTiering]
   const exactSaved = stages.reduce((a, b) => BigDecimal.sum(a, b))
-  const s = savingOf(logical, storedTotal, exactCost(logical, hot), exactSaved)
+  const s = savingOf(logical, storedTotal, priceOfBytes(logical, hot), exactSaved)
   const scale = Math.max(0, ...stages.map((x) => x.scale))
   const split = allocate(s.saved, stages.map((x) => BigDecimal.scale(x, scale).value))
   return {

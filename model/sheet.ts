@@ -6,29 +6,28 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
-
-const DECIMAL = /^\d+(\.\d+)?$/
+import { UNSIGNED_DECIMAL_TEXT } from "./money.ts"
 
 /**
- * A non-negative exact decimal. YAML may give it as a string ("0.015") or a plain number (0.015); a number is read
- * through its shortest decimal form, which is exactly what was written for any literal of up to 15 significant digits.
+ * An exact decimal read from YAML as a string ("0.015") or a plain number (0.015); a number is read through its
+ * shortest decimal form, which is exactly what was written for any literal of up to 15 significant digits. `pattern`
+ * is the text it must match (`DECIMAL_TEXT` or `UNSIGNED_DECIMAL_TEXT`), `example` what the message suggests.
  */
-export const Decimal = Schema.Union([Schema.String, Schema.Finite]).pipe(
-  Schema.decodeTo(Schema.BigDecimal, {
-    decode: SchemaGetter.transformEffect((input: string | number) => {
-      const text = typeof input === "number" ? String(input) : input.trim()
-      return DECIMAL.test(text)
-        ? Effect.succeed(BigDecimal.fromStringUnsafe(text))
-        : Effect.fail(
-          new SchemaIssue.InvalidValue(
-            { message: `Expected a non-negative decimal such as "0.015" or 12, got ${JSON.stringify(input)}` },
-            input
-          )
-        )
-    }),
-    encode: SchemaGetter.transform((d: BigDecimal.BigDecimal) => BigDecimal.format(d))
-  })
-)
+export const decimalFrom = (pattern: RegExp, expected: string) =>
+  Schema.Union([Schema.String, Schema.Finite]).pipe(
+    Schema.decodeTo(Schema.BigDecimal, {
+      decode: SchemaGetter.transformEffect((input: string | number) => {
+        const text = typeof input === "number" ? String(input) : input.trim()
+        return pattern.test(text)
+          ? Effect.succeed(BigDecimal.fromStringUnsafe(text))
+          : Effect.fail(new SchemaIssue.InvalidValue({ message: `Expected ${expected}, got ${JSON.stringify(input)}` }, input))
+      }),
+      encode: SchemaGetter.transform((d: BigDecimal.BigDecimal) => BigDecimal.format(d))
+    })
+  )
+
+/** A non-negative exact decimal: prices, quantities, rates of the sheet. */
+export const Decimal = decimalFrom(UNSIGNED_DECIMAL_TEXT, 'a non-negative decimal such as "0.015" or 12')
 
 /** A decimal in [0, 1]: rates, ratios, fractions. */
 export const Fraction = Decimal.pipe(

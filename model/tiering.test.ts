@@ -4,8 +4,11 @@ import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import YAML from "yaml"
-import { decodeSheet } from "./sheet.ts"
+import * as BigDecimal from "effect/BigDecimal"
+import { tieringSavings } from "./savings.ts"
+import { decodeSheet, tierOf } from "./sheet.ts"
 import { decideTiering, tieringPolicy } from "./tiering.ts"
+import { FULL_USAGE, usageCostLines } from "./usageCost.ts"
 
 const sheet = Result.getOrThrow(decodeSheet(YAML.parse(readFileSync(new URL("./price-sheet.yaml", import.meta.url), "utf8"))))
 const policy = tieringPolicy(sheet)
@@ -37,4 +40,24 @@ describe("decideTiering", () => {
       else expect(a.storageClass).toBe(storageClass)
     }
   )
+})
+
+describe("the tiering price check (one rule for the projection, the savings calculator and the enforcer's job)", () => {
+  const raw = YAML.parse(readFileSync(new URL("./price-sheet.yaml", import.meta.url), "utf8"))
+  const dearCold = Result.getOrThrow(decodeSheet({ ...raw, unit_prices: { ...raw.unit_prices, cold_per_gb_month: "0.06", lyve_per_gb_month: "0.05" } }))
+  const idle = { lastAccessedAt: 0, hitRate: 0 }
+
+  it("moves nothing cold when cold storage is not cheaper, and brings cold bytes back", () => {
+    const p = tieringPolicy(dearCold)
+    expect(p.coldCheaper).toBe(false)
+    expect(decideTiering(p, { ...idle, storageClass: "hot" }, NOW)._tag).toBe("Stay")
+    expect(decideTiering(p, { ...idle, storageClass: "cold" }, NOW)._tag).toBe("MoveToHot")
+    expect(decideTiering(policy, { ...idle, storageClass: "hot" }, NOW)._tag).toBe("MoveToCold")
+  })
+
+  it("the projection and the savings calculator agree: no cold bytes, no saving", () => {
+    expect(tieringSavings(dearCold, 10n ** 9n, BigDecimal.fromStringUnsafe("0.5")).coldBytes).toBe(0n)
+    const lines = usageCostLines(dearCold, tierOf(dearCold, "pro"), FULL_USAGE, { kept: BigDecimal.fromBigInt(1n), cold: BigDecimal.fromStringUnsafe("0.5") })
+    expect(BigDecimal.isZero(lines.cold_storage)).toBe(true)
+  })
 })

@@ -20,6 +20,8 @@ export type TieringAction =
   | { readonly _tag: "Stay"; readonly storageClass: StorageClass }
 
 export interface TieringPolicy {
+  /** cold storage costs less per GB-month than hot (`coldIsCheaper`); otherwise nothing is moved cold */
+  readonly coldCheaper: boolean
   readonly coldAfterMs: number
   readonly coldMaxHitRate: number
   readonly hotMinHitRate: number
@@ -27,7 +29,15 @@ export interface TieringPolicy {
 
 const DAY_MS = 86_400_000
 
+/**
+ * The one price check of tiering: bytes go cold only when cold storage is cheaper than hot (Lyve). The projection's
+ * cost lines, the savings calculator and the enforcer's tiering job (through `decideTiering`) all ask this.
+ */
+export const coldIsCheaper = (prices: Pick<Sheet["unit_prices"], "cold_per_gb_month" | "lyve_per_gb_month">): boolean =>
+  BigDecimal.isLessThan(prices.cold_per_gb_month, prices.lyve_per_gb_month)
+
 export const tieringPolicy = (sheet: Sheet): TieringPolicy => ({
+  coldCheaper: coldIsCheaper(sheet.unit_prices),
   coldAfterMs: sheet.tiering.cold_after_days * DAY_MS,
   // thresholds are probabilities (statistics), so floats are the right type here
   coldMaxHitRate: BigDecimal.toNumberUnsafe(sheet.tiering.cold_max_hit_rate),
@@ -35,15 +45,16 @@ export const tieringPolicy = (sheet: Sheet): TieringPolicy => ({
 })
 
 /**
- * Cold when idle for MORE than `cold_after_days` and hit rate below `cold_max_hit_rate`; back to hot when the hit rate
- * rises above `hot_min_hit_rate`; otherwise stay. An access time in the future (clock skew) counts as idle 0.
+ * Cold when cold storage is cheaper, the asset idle for MORE than `cold_after_days` and its hit rate below
+ * `cold_max_hit_rate`; back to hot when the hit rate rises above `hot_min_hit_rate`, or whenever cold is not cheaper
+ * (it only costs more there); otherwise stay. An access time in the future (clock skew) counts as idle 0.
  */
 export const decideTiering = (policy: TieringPolicy, asset: AssetAccess, nowMs: number): TieringAction => {
   const idleMs = Math.max(0, nowMs - asset.lastAccessedAt)
-  if (asset.storageClass === "hot" && idleMs > policy.coldAfterMs && asset.hitRate < policy.coldMaxHitRate) {
+  if (asset.storageClass === "hot" && policy.coldCheaper && idleMs > policy.coldAfterMs && asset.hitRate < policy.coldMaxHitRate) {
     return { _tag: "MoveToCold", idleDays: Math.floor(idleMs / DAY_MS) }
   }
-  if (asset.storageClass === "cold" && asset.hitRate > policy.hotMinHitRate) {
+  if (asset.storageClass === "cold" && (!policy.coldCheaper || asset.hitRate > policy.hotMinHitRate)) {
     return { _tag: "MoveToHot", hitRate: asset.hitRate }
   }
   return { _tag: "Stay", storageClass: asset.storageClass }

@@ -1,7 +1,7 @@
 // A tier's limits in exact units and its monthly cost lines at full allowance: cost, margin and margin %.
 import * as BigDecimal from "effect/BigDecimal"
-import { type Money, percent, roundMoney, sumMoney } from "./money.ts"
-import { type Sheet, type Tier, type TierId, tierOf } from "./sheet.ts"
+import { formatMoney, formatPercent, type Money, percent, roundMoney, sumMoney } from "./money.ts"
+import { type Sheet, type Tier, TIER_IDS, type TierId, tierOf } from "./sheet.ts"
 import { gbToBytes, mbToBytes } from "./units.ts"
 
 /** Limits in bytes and counts; `null` means unlimited. */
@@ -80,3 +80,52 @@ export const allTierEconomics = (sheet: Sheet): ReadonlyArray<TierEconomics> =>
 /** Tiers from cheapest to dearest (ties keep sheet order): the order upgrades are offered in. */
 export const tiersByPrice = (sheet: Sheet): ReadonlyArray<Tier> =>
   [...sheet.tiers].sort((a, b) => BigDecimal.Order(a.price, b.price))
+
+/** Tiers whose users pay: all but Free. The plan's "paying users" are the users on these, whatever they were billed. */
+export const PAYING_TIERS = ["starter", "pro", "business", "enterprise"] as const satisfies ReadonlyArray<TierId>
+export type PayingTierId = (typeof PAYING_TIERS)[number]
+
+export const isPayingTier = (id: TierId): id is PayingTierId => id !== "free"
+
+/** Paying users in a head count by tier, indexed like `TIER_IDS`. */
+export const payingUsersOf = (usersByTier: ArrayLike<number>): number => {
+  let n = 0
+  for (let k = 0; k < TIER_IDS.length; k++) if (isPayingTier(TIER_IDS[k]!)) n += usersByTier[k] ?? 0
+  return n
+}
+
+export type CacheKind = "text" | "asset"
+
+/** The longest TTL a tier allows for a cache entry of `kind`, in seconds (0: the tier has no such cache). */
+export const ttlCeiling = (tier: Tier, kind: CacheKind): number =>
+  kind === "text" ? tier.ttl.text_max_seconds : tier.ttl.asset_max_seconds
+
+/** Why `seconds` is not a TTL the tier allows for `kind` (1 s up to its ceiling); undefined when it is. */
+export const ttlProblem = (tier: Tier, kind: CacheKind, seconds: number): string | undefined => {
+  const max = ttlCeiling(tier, kind)
+  return seconds >= 1 && seconds <= max
+    ? undefined
+    : `ttl must be between 1 and ${max} seconds on the ${tier.name} tier, got ${seconds}`
+}
+
+/** How a tier table writes money and names cost lines: the CLI's "10.50" and ids, or a page's "$10.50" and labels. */
+export interface TierTableFormat {
+  readonly money: (amount: Money) => string
+  readonly line: (name: string) => string
+}
+
+/** The tier table people read (CLI, notebook 01): price, each cost line, cost, margin and margin %, money as "10.50". */
+export const tierTable = (all: ReadonlyArray<TierEconomics>, format: TierTableFormat = { money: formatMoney, line: (n) => n }): {
+  readonly header: ReadonlyArray<string>
+  readonly rows: ReadonlyArray<ReadonlyArray<string>>
+} => ({
+  header: ["tier", "price", ...(all[0]?.lines.map((l) => format.line(l.name)) ?? []), "cost", "margin", "margin %"],
+  rows: all.map((e) => [
+    e.tier.name + (e.tier.price_is_minimum ? " (from)" : ""),
+    format.money(e.price),
+    ...e.lines.map((l) => format.money(l.amount)),
+    format.money(e.cost),
+    format.money(e.margin),
+    e.marginPct === undefined ? "n/a" : formatPercent(e.marginPct)
+  ])
+})

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest"
 import YAML from "yaml"
 import { cents, formatMoney, money, sumMoney, toCents } from "./money.ts"
 import { decodeSheet, TIER_IDS } from "./sheet.ts"
+import { tierEconomics } from "./tiers.ts"
 import {
   accountingSplit,
   allocateByStorage,
@@ -27,6 +28,33 @@ const usage: fc.Arbitrary<TransferUsage> = fc.record({
   requests: fc.bigInt({ min: 0n, max: 10_000_000n })
 })
 const tier = fc.constantFrom(...TIER_IDS)
+
+/** value / divisor rounded half-even, written again here (not the model's) so the tests below compare two computations. */
+const halfEven = (value: bigint, divisor: bigint): bigint => {
+  const q = value / divisor
+  const twice = 2n * (value - q * divisor)
+  return twice > divisor || (twice === divisor && q % 2n === 1n) ? q + 1n : q
+}
+/** A sheet price as an integer count of 10^-9 dollars. */
+const nanoDollars = (d: BigDecimal.BigDecimal): bigint => d.value * 10n ** BigInt(9 - d.scale)
+const NANO_PER_CENT = 10_000_000n
+
+/** The transfer record in integer cents from the plan's rules: bytes × $/GB, requests × $/block (pro rata or whole). */
+const referenceCents = (t: (typeof TIER_IDS)[number], u: TransferUsage, pricing: "prorated" | "whole-blocks") => {
+  const p = sheet.unit_prices
+  const storage = halfEven(u.storageBytes * nanoDollars(p.lyve_per_gb_month), GB * NANO_PER_CENT)
+  const bandwidth = halfEven(u.bandwidthBytes * nanoDollars(p.bandwidth_per_gb), GB * NANO_PER_CENT)
+  const block = BigInt(p.jettythunder_api_block_requests)
+  const apiCalls = pricing === "whole-blocks"
+    ? ((u.requests + block - 1n) / block) * nanoDollars(p.jettythunder_api_per_block) / NANO_PER_CENT
+    : halfEven(u.requests * nanoDollars(p.jettythunder_api_per_block), block * NANO_PER_CENT)
+  const total = storage + bandwidth + apiCalls
+  const price = toCents(tierEconomics(sheet, t).price)
+  // AgentCache's own lines: the tier's cost lines other than the two JettyThunder bills for (storage, API)
+  const own = tierEconomics(sheet, t).lines.filter((l) => l.name !== "lyve_storage" && l.name !== "jettythunder_api")
+    .reduce((a, l) => a + toCents(l.amount), 0n)
+  return { storage, bandwidth, apiCalls, total, margin: price - total, fullMargin: price - total - own }
+}
 
 describe("transferRecord", () => {
   it("recomputes the plan's Pro record: 1.00 + 2.50 + 0.50 = 4.00, margin 45.00, full cost 13.00", () => {
@@ -57,15 +85,16 @@ describe("transferRecord", () => {
     expect(() => transferRecord(sheet, "pro", { storageBytes: -1n, bandwidthBytes: 0n, requests: 0n })).toThrow(/storageBytes/)
   })
   test.prop([tier, usage, fc.constantFrom("prorated" as const, "whole-blocks" as const)])(
-    "total = Σ lines, margin = price − total, full margin = price − full cost, every amount on the cent grid",
+    "every amount agrees with a second computation in integer cents (half-even by hand)",
     (t, u, pricing) => {
       const r = transferRecord(sheet, t, u, { apiPricing: pricing })
-      const c = r.internalCost
-      eq(c.total, sumMoney([c.storage, c.bandwidth, c.apiCalls]))
-      eq(r.margin, BigDecimal.subtract(r.chargedToUser, c.total))
-      eq(r.fullCost.total, BigDecimal.sum(r.fullCost.agentcache.total, c.total))
-      eq(r.fullCost.margin, BigDecimal.subtract(r.chargedToUser, r.fullCost.total))
-      for (const m of [c.storage, c.bandwidth, c.apiCalls, r.fullCost.total]) toCents(m)
+      const expected = referenceCents(t, u, pricing)
+      expect(toCents(r.internalCost.storage)).toBe(expected.storage)
+      expect(toCents(r.internalCost.bandwidth)).toBe(expected.bandwidth)
+      expect(toCents(r.internalCost.apiCalls)).toBe(expected.apiCalls)
+      expect(toCents(r.internalCost.total)).toBe(expected.total)
+      expect(toCents(r.margin)).toBe(expected.margin)
+      expect(toCents(r.fullCost.margin)).toBe(expected.fullMargin)
     }
   )
   test.prop([fc.array(fc.bigInt({ min: 0n, max: 1_000_000n }), { minLength: 1, maxLength: 30 })])(
@@ -81,17 +110,23 @@ describe("transferRecord", () => {
 })
 
 describe("accountingSplit", () => {
-  test.prop([fc.array(fc.tuple(tier, usage), { maxLength: 25 })])(
-    "AgentCache costs + the JettyThunder pool = total cost; revenue − total = margin = Σ full margins",
+  const records = fc.array(fc.tuple(tier, usage), { maxLength: 12 }).map((us) => us.map(([t, u]) => transferRecord(sheet, t, u)))
+  const centsOf = (s: ReturnType<typeof accountingSplit>) =>
+    [s.revenue, s.agentcache.total, s.jettythunderPool.storage, s.jettythunderPool.bandwidth, s.jettythunderPool.apiCalls, s.totalCost, s.margin]
+      .map(toCents)
+  test.prop([records, records])("is additive: splitting the users in two groups and adding the halves changes nothing", (a, b) => {
+    const whole = centsOf(accountingSplit([...a, ...b]))
+    const halves = centsOf(accountingSplit(a)).map((x, i) => x + centsOf(accountingSplit(b))[i]!)
+    expect(whole).toEqual(halves)
+    expect(accountingSplit([...a, ...b]).users).toBe(a.length + b.length)
+  })
+  test.prop([fc.array(fc.tuple(tier, usage), { minLength: 1, maxLength: 12 })])(
+    "the pool is what JettyThunder bills (the second computation's lines) and the margin is revenue less all costs",
     (users) => {
-      const records = users.map(([t, u]) => transferRecord(sheet, t, u))
-      const s = accountingSplit(records)
-      expect(s.users).toBe(records.length)
-      eq(s.totalCost, BigDecimal.sum(s.agentcache.total, s.jettythunderPool.total))
-      eq(s.margin, BigDecimal.subtract(s.revenue, s.totalCost))
-      eq(s.margin, sumMoney(records.map((r) => r.fullCost.margin)))
-      eq(s.jettythunderPool.total, sumMoney([s.jettythunderPool.storage, s.jettythunderPool.bandwidth, s.jettythunderPool.apiCalls]))
-      eq(s.agentcache.total, sumMoney([s.agentcache.redis, s.agentcache.textCache, s.agentcache.cloudflare, s.agentcache.jettyspeed]))
+      const s = accountingSplit(users.map(([t, u]) => transferRecord(sheet, t, u)))
+      const ref = users.map(([t, u]) => referenceCents(t, u, "prorated"))
+      expect(toCents(s.jettythunderPool.total)).toBe(ref.reduce((a, r) => a + r.total, 0n))
+      expect(toCents(s.margin)).toBe(ref.reduce((a, r) => a + r.fullMargin, 0n))
     }
   )
   it("1,000 Pro users at the plan's record: pool 4,000.00, AgentCache 9,000.00, margin 36,000.00", () => {

@@ -5,7 +5,7 @@ import { requireNonNegative } from "./invalidInput.ts"
 import { allocate, divideRounded, type Money, MONEY_ROUNDING, percent, roundMoney, sumMoney, ZERO } from "./money.ts"
 import { type Sheet, type TierId, tierOf } from "./sheet.ts"
 import { limitsOf, tierCostLines, type TierLineName } from "./tiers.ts"
-import { bytesToGb } from "./units.ts"
+import { priceOfBytes } from "./units.ts"
 
 /** One user's JettyThunder use in one month. */
 export interface TransferUsage {
@@ -72,8 +72,7 @@ export interface TransferRecord {
   readonly overAllowance: ReadonlyArray<AllowanceDimension>
 }
 
-const perGb = (bytes: bigint, price: BigDecimal.BigDecimal): Money =>
-  roundMoney(BigDecimal.multiply(bytesToGb(bytes), price))
+const perGb = (bytes: bigint, price: BigDecimal.BigDecimal): Money => roundMoney(priceOfBytes(bytes, price))
 
 /** The API line for `requests` under `pricing`; rounded once to the cent with the money rounding (half-even). */
 export const apiCallsCost = (sheet: Sheet, requests: bigint, pricing: ApiPricing = "prorated"): Money => {

@@ -2,7 +2,7 @@
 import { fc, test } from "@fast-check/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import { describe, expect, it } from "vitest"
-import { bytesToGb, bytesToMb, formatBytes, gbToBytes, mbToBytes, parseBytes } from "./units.ts"
+import { bytesToGb, bytesToMb, formatBytes, gbToBytes, mbToBytes, parseBytes, priceOfBytes } from "./units.ts"
 
 const UNITS = [1n, 1_000n, 1_000_000n, 1_000_000_000n, 1_000_000_000_000n] as const
 
@@ -44,5 +44,15 @@ describe("units", () => {
   test.prop([fc.bigInt({ min: 0n, max: 10n ** 18n })])("bytes → MB → bytes and bytes → GB → bytes are exact", (b) => {
     expect(mbToBytes(bytesToMb(b))).toBe(b)
     expect(gbToBytes(bytesToGb(b))).toBe(b)
+  })
+})
+
+describe("price of bytes", () => {
+  it("the plan's transfer record: 50 GB at $0.05/GB is $2.50; 100 MB at $0.015/MB is $1.50", () => {
+    expect(BigDecimal.format(BigDecimal.normalize(priceOfBytes(50_000_000_000n, BigDecimal.fromStringUnsafe("0.05"))))).toBe("2.5")
+    expect(BigDecimal.format(BigDecimal.normalize(priceOfBytes(100_000_000n, BigDecimal.fromStringUnsafe("0.015"), "MB")))).toBe("1.5")
+  })
+  it("is exact below a cent: one byte at $0.05/GB is $0.00000000005", () => {
+    expect(BigDecimal.format(BigDecimal.normalize(priceOfBytes(1n, BigDecimal.fromStringUnsafe("0.05"))))).toBe("0.00000000005")
   })
 })

@@ -52,3 +52,10 @@ export const formatBytes = (bytes: bigint): string => {
   const scale = factor.toString().length - 1
   return `${formatQuantity(BigDecimal.make(bytes, scale))} ${unit}`
 }
+
+/**
+ * The exact price of `bytes` at a unit price per GB (storage, bandwidth) or per MB (Redis), unrounded: callers that
+ * book it round once with `roundMoney`. The one place bytes meet the sheet's unit prices.
+ */
+export const priceOfBytes = (bytes: bigint, unitPrice: BigDecimal.BigDecimal, per: "GB" | "MB" = "GB"): BigDecimal.BigDecimal =>
+  BigDecimal.multiply(per === "GB" ? bytesToGb(bytes) : bytesToMb(bytes), unitPrice)

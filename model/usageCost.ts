@@ -5,6 +5,7 @@ import type { Money } from "./money.ts"
 import { blendedCompressionRatio } from "./savings.ts"
 import type { MediaType, Sheet, Tier } from "./sheet.ts"
 import { costedRequests } from "./tiers.ts"
+import { coldIsCheaper } from "./tiering.ts"
 
 /** Share of each allowance actually used, each in [0, 1]; 1 everywhere is the plan's "full allowance" reading. */
 export interface UsageFractions {
@@ -93,8 +94,8 @@ export const usageCostLines = (
     BigDecimal.multiply(tier.limits.storage_gb ?? ZERO, usage.storage),
     placement.kept
   )
-  // as tieringSavings: bytes move to cold storage only when it is cheaper
-  const coldShare = BigDecimal.isLessThan(p.cold_per_gb_month, p.lyve_per_gb_month) ? placement.cold : ZERO
+  // bytes move to cold storage only when it is cheaper (the one tiering price rule)
+  const coldShare = coldIsCheaper(p) ? placement.cold : ZERO
   const cold = BigDecimal.multiply(stored, coldShare)
   const hot = BigDecimal.subtract(stored, cold)
   return {

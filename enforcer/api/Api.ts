@@ -22,6 +22,7 @@ import {
   CacheDeleted,
   CachePut,
   Health,
+  JOB_NAMES,
   JobResult,
   MonthRow,
   NewUser,
@@ -135,7 +136,7 @@ export const adminGroup = HttpApiGroup.make("admin").add(
     error: ApiErrors
   }),
   HttpApiEndpoint.post("job", "/admin/v1/jobs/:job", {
-    params: { job: Schema.Literals(["tiering", "alerts", "rollover", "reconcile"]) },
+    params: { job: Schema.Literals(JOB_NAMES) },
     success: JobResult,
     error: ApiErrors
   })

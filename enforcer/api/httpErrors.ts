@@ -1,6 +1,7 @@
 // The HTTP error bodies: always JSON `{ "error": code, "message": … }` plus the data a client acts on. A client's
 // mistake is a 4xx; an unreachable store is a 503 (fail closed, retry later), never an allow.
 import * as Schema from "effect/Schema"
+import { DIMENSIONS } from "../../model/index.ts"
 
 export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
   error: Schema.String,
@@ -20,7 +21,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
 
 export class QuotaExceeded extends Schema.TaggedError<QuotaExceeded>()("QuotaExceeded", {
   error: Schema.Literal("quota_exceeded"),
-  dimension: Schema.Literals(["requests", "redis", "storage", "bandwidth"]),
+  dimension: Schema.Literals(DIMENSIONS),
   tier: Schema.String,
   /** usage at the decision, in flight included; bytes for byte dimensions, a count for requests */
   used: Schema.Number,

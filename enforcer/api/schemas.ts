@@ -1,31 +1,30 @@
 // Response bodies of the HTTP API. Byte counts are exact JSON integers (`*_bytes`); MB/GB figures are exact decimal
 // strings (1 MB = 10^6 bytes, 1 GB = 10^9 bytes); money is a decimal string; `null` means unlimited.
 import * as Schema from "effect/Schema"
+import type { QuotaUnit } from "../../model/index.ts"
 
 const Decimal = Schema.String.annotate({ description: "exact decimal, e.g. \"0.000012\"" })
 const Bytes = Schema.Number.annotate({ description: "whole bytes" })
 
-export const MbBlock = Schema.Struct({
-  limit_mb: Schema.NullOr(Decimal),
-  used_mb: Decimal,
-  available_mb: Schema.NullOr(Decimal),
-  percent_used: Decimal,
-  limit_bytes: Schema.NullOr(Bytes),
-  used_bytes: Bytes,
-  reserved_bytes: Bytes,
-  available_bytes: Schema.NullOr(Bytes)
-})
+/** The schema of the model's `quotaBlock` for one unit: `limit_mb`, `used_mb`, … or `limit_gb`, … plus exact bytes. */
+const quotaBlockSchema = <U extends QuotaUnit>(unit: U) =>
+  Schema.Struct({
+    ...({
+      [`limit_${unit}`]: Schema.NullOr(Decimal),
+      [`used_${unit}`]: Decimal,
+      [`available_${unit}`]: Schema.NullOr(Decimal)
+    } as
+      & { readonly [K in `limit_${U}` | `available_${U}`]: Schema.NullOr<typeof Decimal> }
+      & { readonly [K in `used_${U}`]: typeof Decimal }),
+    percent_used: Decimal,
+    limit_bytes: Schema.NullOr(Bytes),
+    used_bytes: Bytes,
+    reserved_bytes: Bytes,
+    available_bytes: Schema.NullOr(Bytes)
+  })
 
-export const GbBlock = Schema.Struct({
-  limit_gb: Schema.NullOr(Decimal),
-  used_gb: Decimal,
-  available_gb: Schema.NullOr(Decimal),
-  percent_used: Decimal,
-  limit_bytes: Schema.NullOr(Bytes),
-  used_bytes: Bytes,
-  reserved_bytes: Bytes,
-  available_bytes: Schema.NullOr(Bytes)
-})
+export const MbBlock = quotaBlockSchema("mb")
+export const GbBlock = quotaBlockSchema("gb")
 
 export const QuotaView = Schema.Struct({
   tier: Schema.String,
@@ -110,5 +109,9 @@ export const Health = Schema.Struct({
   status: Schema.Literals(["ok", "degraded"]),
   redis: Schema.Literals(["ok", "unreachable"])
 })
+
+/** The maintenance jobs an operator can run by name (`POST /admin/v1/jobs/:job`, `econ enforcer` on a schedule). */
+export const JOB_NAMES = ["tiering", "alerts", "rollover", "reconcile"] as const
+export type JobName = (typeof JOB_NAMES)[number]
 
 export const JobResult = Schema.Record(Schema.String, Schema.Unknown)

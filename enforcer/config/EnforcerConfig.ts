@@ -39,6 +39,8 @@ export interface EnforcerSettings {
   readonly sheetPath: string
   readonly database: DatabaseConfig
   readonly redisUrl: Redacted.Redacted<string>
+  /** REDIS_CLUSTER_NODES ("host:port,…"): a Redis Cluster instead of the one server at redisUrl. */
+  readonly redisClusterNodes?: ReadonlyArray<string> | undefined
   /** Every Redis key starts with this (tests use their own prefix). */
   readonly keyPrefix: string
   readonly s3: S3Config
@@ -55,6 +57,15 @@ export interface EnforcerSettings {
   readonly maxCacheEntryBytes: number
   /** How often `serve` runs rollover, alerts, tiering and reconcile itself; 0 disables the scheduler. */
   readonly jobsIntervalMs: number
+  /**
+   * Deadline of one PostgreSQL statement or S3 request (connect included; Redis has its own 2 s). A request whose
+   * backend does not answer within it is answered 503: see README "Faults" for the bound per request.
+   */
+  readonly backendTimeoutMs: number
+  /** Largest admin JSON body accepted (413 beyond). */
+  readonly maxAdminBodyBytes: number
+  /** How long an instance may keep trusting a key it has already checked (a revocation elsewhere takes this long). */
+  readonly keyCacheTtlMs: number
 }
 
 export class EnforcerConfig extends Context.Service<EnforcerConfig, EnforcerSettings>()("enforcer/EnforcerConfig") {
@@ -85,29 +96,37 @@ export const defaultSettings = (dataDir = resolve(".data")): EnforcerSettings =>
   partSizeBytes: 8 * MIB,
   uploadGrantBytes: 8_000_000n,
   maxCacheEntryBytes: 10_000_000,
-  jobsIntervalMs: 3_600_000
+  jobsIntervalMs: 3_600_000,
+  backendTimeoutMs: 2_000,
+  maxAdminBodyBytes: 64 * 1024,
+  keyCacheTtlMs: 5_000
 })
 
 const optionalString = (name: string) =>
   Config.String(name).pipe(Config.option, Config.map((o) => Option.filter(o, (s) => s.trim() !== "")))
 
-const validUrl = (variable: string, value: string, protocols: ReadonlyArray<string>, fix: string) =>
-  Effect.suspend(() => {
-    try {
-      const u = new URL(value)
-      if (!protocols.includes(u.protocol)) throw new Error("protocol")
-      return Effect.void
-    } catch {
-      return Effect.fail(new ConfigInvalid({ variable, message: `${variable} is not a valid ${protocols.join("/")} URL; ${fix}` }))
-    }
-  })
+/** `variable` read by `config` when it is set (not blank); a value Config refuses fails naming the variable and the fix. */
+const readSet = <A>(variable: string, config: Config.Config<A>, expected: string) =>
+  Effect.gen(function*() {
+    if (Option.isNone(yield* optionalString(variable))) return Option.none<A>()
+    return Option.some(yield* config)
+  }).pipe(
+    Effect.catchTag("ConfigError", () => Effect.fail(new ConfigInvalid({ variable, message: `${variable}: expected ${expected}` })))
+  )
 
-const positiveInt = (variable: string, text: string, min = 1) => {
-  const n = Number(text)
-  return /^\d+$/.test(text.trim()) && Number.isSafeInteger(n) && n >= min
-    ? Effect.succeed(n)
-    : Effect.fail(new ConfigInvalid({ variable, message: `${variable} must be a whole number ≥ ${min}, got "${text}"` }))
-}
+/** A URL (parsed by Config.URL) with one of `protocols`. */
+const validUrl = (variable: string, protocols: ReadonlyArray<string>, fix: string) =>
+  Effect.flatMap(readSet(variable, Config.URL(variable), `a ${protocols.join("/")} URL; ${fix}`), (u) =>
+    Option.isSome(u) && !protocols.includes(u.value.protocol)
+      ? Effect.fail(new ConfigInvalid({ variable, message: `${variable} is not a valid ${protocols.join("/")} URL; ${fix}` }))
+      : Effect.void)
+
+/** A whole number ≥ `min` (parsed by Config.Int). */
+const wholeNumber = (variable: string, min = 1) =>
+  Effect.flatMap(readSet(variable, Config.Int(variable), `a whole number ≥ ${min}`), (n) =>
+    Option.isSome(n) && n.value < min
+      ? Effect.fail(new ConfigInvalid({ variable, message: `${variable} must be a whole number ≥ ${min}, got ${n.value}` }))
+      : Effect.succeed(n))
 
 /**
  * Settings from the environment on top of the defaults. Every variable is optional; a bad value fails with the
@@ -129,25 +148,37 @@ export const settingsFromEnv = (overrides: { readonly port?: number | undefined;
       coldBucket: yield* optionalString("S3_COLD_BUCKET"),
       coldClass: yield* optionalString("S3_COLD_STORAGE_CLASS"),
       adminToken: yield* Config.Redacted("ADMIN_TOKEN").pipe(Config.option),
-      port: yield* optionalString("PORT"),
+      port: yield* wholeNumber("PORT", 0),
       host: yield* optionalString("HOST"),
-      reservationTtl: yield* optionalString("RESERVATION_TTL_SECONDS"),
-      jobsInterval: yield* optionalString("JOBS_INTERVAL_SECONDS"),
-      keyPrefix: yield* optionalString("REDIS_KEY_PREFIX")
+      reservationTtl: yield* wholeNumber("RESERVATION_TTL_SECONDS"),
+      jobsInterval: yield* wholeNumber("JOBS_INTERVAL_SECONDS", 0),
+      keyPrefix: yield* optionalString("REDIS_KEY_PREFIX"),
+      clusterNodes: yield* optionalString("REDIS_CLUSTER_NODES")
     }
     let settings: EnforcerSettings = { ...base }
     if (Option.isSome(env.databaseUrl)) {
-      yield* validUrl("DATABASE_URL", Redacted.value(env.databaseUrl.value), ["postgres:", "postgresql:"],
+      yield* validUrl("DATABASE_URL", ["postgres:", "postgresql:"],
         "expected postgres://user:password@host:5432/db, or unset it to use the embedded database")
       settings = { ...settings, database: { _tag: "Server", url: env.databaseUrl.value } }
     }
     if (Option.isSome(env.redisUrl)) {
-      yield* validUrl("REDIS_URL", Redacted.value(env.redisUrl.value), ["redis:", "rediss:"],
+      yield* validUrl("REDIS_URL", ["redis:", "rediss:"],
         "expected redis://[:password@]host:6379[/db]")
       settings = { ...settings, redisUrl: env.redisUrl.value }
     }
+    if (Option.isSome(env.clusterNodes)) {
+      const nodes = env.clusterNodes.value.split(",").map((n) => n.trim()).filter((n) => n !== "")
+      const bad = nodes.find((n) => !/^[^\s:]+:\d{1,5}$/.test(n))
+      if (bad !== undefined || nodes.length === 0) {
+        return yield* new ConfigInvalid({
+          variable: "REDIS_CLUSTER_NODES",
+          message: `REDIS_CLUSTER_NODES must be host:port entries separated by commas (e.g. 127.0.0.1:7101,127.0.0.1:7102), got "${bad ?? ""}"`
+        })
+      }
+      settings = { ...settings, redisClusterNodes: nodes }
+    }
     if (Option.isSome(env.s3Endpoint)) {
-      yield* validUrl("S3_ENDPOINT", env.s3Endpoint.value, ["http:", "https:"], "expected https://s3.<region>.lyvecloud.seagate.com")
+      yield* validUrl("S3_ENDPOINT", ["http:", "https:"], "expected https://s3.<region>.lyvecloud.seagate.com")
       const missing = [
         Option.isNone(env.s3Bucket) && "S3_BUCKET",
         Option.isNone(env.s3Key) && "S3_ACCESS_KEY_ID",
@@ -183,14 +214,14 @@ export const settingsFromEnv = (overrides: { readonly port?: number | undefined;
       }
       settings = { ...settings, adminToken: env.adminToken.value }
     }
-    if (Option.isSome(env.port)) settings = { ...settings, port: yield* positiveInt("PORT", env.port.value, 0) }
+    if (Option.isSome(env.port)) settings = { ...settings, port: env.port.value }
     if (Option.isSome(env.host)) settings = { ...settings, host: env.host.value }
     if (Option.isSome(env.keyPrefix)) settings = { ...settings, keyPrefix: env.keyPrefix.value }
     if (Option.isSome(env.reservationTtl)) {
-      settings = { ...settings, reservationTtlMs: 1000 * (yield* positiveInt("RESERVATION_TTL_SECONDS", env.reservationTtl.value)) }
+      settings = { ...settings, reservationTtlMs: 1000 * env.reservationTtl.value }
     }
     if (Option.isSome(env.jobsInterval)) {
-      settings = { ...settings, jobsIntervalMs: 1000 * (yield* positiveInt("JOBS_INTERVAL_SECONDS", env.jobsInterval.value, 0)) }
+      settings = { ...settings, jobsIntervalMs: 1000 * env.jobsInterval.value }
     }
     if (overrides.port !== undefined) settings = { ...settings, port: overrides.port }
     if (overrides.sheetPath !== undefined) settings = { ...settings, sheetPath: resolve(overrides.sheetPath) }
@@ -220,8 +251,12 @@ export const describeSettings = (s: EnforcerSettings): ReadonlyArray<string> => 
       ? "in-memory PGlite"
       : redactUrl(Redacted.value(s.database.url))
   }`,
-  `redis:    ${redactUrl(Redacted.value(s.redisUrl))} (keys under "${s.keyPrefix}:")`,
-  `s3:       ${s.s3._tag === "Embedded" ? `embedded s3rver (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
+  `redis:    ${
+    s.redisClusterNodes !== undefined && s.redisClusterNodes.length > 0
+      ? `cluster ${s.redisClusterNodes.join(",")}`
+      : redactUrl(Redacted.value(s.redisUrl))
+  } (keys under "${s.keyPrefix}:")`,
+  `s3:       ${s.s3._tag === "Embedded" ? `embedded file store (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
   `cold:     ${s.coldStorage.mode === "bucket" ? `bucket ${s.coldStorage.bucket}` : `storage class ${s.coldStorage.storageClass}`}`,
   `sheet:    ${s.sheetPath}`
 ]

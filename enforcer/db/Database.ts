@@ -1,5 +1,8 @@
 // PostgreSQL, the durable truth: embedded PGlite (one process only, guarded by a lock file) or a server through pg.
 // Both drivers are told to return int8 as bigint, numeric as an exact string and date as 'YYYY-MM-DD'.
+// A server connection that dies or stops answering never takes the process down and never hangs a request: every
+// client has an 'error' listener (pg emits one on a checked-out client whose backend dies, and Node exits on an
+// unhandled one), every statement and every connect has a deadline, and a client that missed one is discarded.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -32,24 +35,38 @@ export class Database extends Context.Service<Database, DatabaseShape>()("enforc
     Database,
     Effect.gen(function*() {
       const config = yield* EnforcerConfig
-      const db = yield* Effect.acquireRelease(openDatabase(config.database), (h) => Effect.promise(() => h.close()))
+      const db = yield* Effect.acquireRelease(
+        openDatabase(config.database, config.backendTimeoutMs),
+        (h) => Effect.promise(() => h.close())
+      )
       yield* migrate(db.db, config.database._tag === "Server" ? config.database.schema : undefined)
-      return makeShape(db.db, db.kind)
+      return makeShape(db.db, db.kind, config.backendTimeoutMs)
     })
   )
 
   /** Wraps a Kysely opened elsewhere (tests share one PGlite between two service instances). Not closed here. */
-  static readonly layerFrom = (db: Kysely<DB>, kind: "pglite" | "pg") => Layer.succeed(Database, makeShape(db, kind))
+  static readonly layerFrom = (db: Kysely<DB>, kind: "pglite" | "pg", timeoutMs = 2_000) =>
+    Layer.succeed(Database, makeShape(db, kind, timeoutMs))
 }
 
-const makeShape = (db: Kysely<DB>, kind: "pglite" | "pg"): DatabaseShape => ({
+export const databaseError = (cause: unknown) =>
+  new DatabaseError({ message: `database: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+
+/**
+ * The driver's own deadlines (per statement, per connect) end a call first and say whether it failed; this backstop
+ * only answers a caller whose driver hangs anyway (a transaction of many statements). A write it abandons may still
+ * commit: reconcile settles such a row against what is stored.
+ */
+const makeShape = (db: Kysely<DB>, kind: "pglite" | "pg", timeoutMs: number): DatabaseShape => ({
   db,
   kind,
   use: (f) =>
-    Effect.tryPromise({
-      try: () => f(db),
-      catch: (cause) => new DatabaseError({ message: `database: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
-    })
+    Effect.tryPromise({ try: () => f(db), catch: databaseError }).pipe(
+      Effect.timeoutOrElse({
+        duration: 4 * timeoutMs,
+        orElse: () => Effect.fail(new DatabaseError({ message: `database: no answer within ${4 * timeoutMs} ms` }))
+      })
+    )
 })
 
 interface Opened {
@@ -60,7 +77,7 @@ interface Opened {
 
 const PARSERS = { [OID.INT8]: (x: string) => BigInt(x), [OID.NUMERIC]: (x: string) => x, [OID.DATE]: (x: string) => x }
 
-export const openDatabase = (config: DatabaseConfig): Effect.Effect<Opened, DatabaseError> =>
+export const openDatabase = (config: DatabaseConfig, timeoutMs = 2_000): Effect.Effect<Opened, DatabaseError> =>
   Effect.tryPromise({
     try: async (): Promise<Opened> => {
       if (config._tag === "Memory") {
@@ -91,7 +108,8 @@ export const openDatabase = (config: DatabaseConfig): Effect.Effect<Opened, Data
       const schema = config.schema
       if (schema !== undefined) {
         // a fresh schema per test file: parallel suites never see each other's rows
-        const admin = new pg.Client({ connectionString: Redacted.value(config.url) })
+        const admin = new pg.Client({ connectionString: Redacted.value(config.url), connectionTimeoutMillis: timeoutMs })
+        admin.on("error", () => undefined)
         await admin.connect()
         try {
           await admin.query(`create schema if not exists "${schema.replaceAll('"', "")}"`)
@@ -102,6 +120,13 @@ export const openDatabase = (config: DatabaseConfig): Effect.Effect<Opened, Data
       const pool = new pg.Pool({
         connectionString: Redacted.value(config.url),
         max: 10,
+        connectionTimeoutMillis: timeoutMs,
+        // the client gives up on a statement after the deadline; the server cancels it too, and ends a transaction
+        // left open by a client that vanished (a cut link never says goodbye)
+        query_timeout: timeoutMs,
+        statement_timeout: timeoutMs,
+        idle_in_transaction_session_timeout: 10 * timeoutMs,
+        keepAlive: true,
         ...(schema !== undefined ? { options: `-c search_path="${schema.replaceAll('"', "")}"` } : {}),
         types: {
           getTypeParser: ((oid: number, format?: string) => {
@@ -112,8 +137,9 @@ export const openDatabase = (config: DatabaseConfig): Effect.Effect<Opened, Data
         }
       })
       pool.on("error", () => undefined) // idle-client errors surface on the next query instead of crashing
+      pool.on("connect", (client) => client.on("error", () => undefined)) // checked-out clients too (STACK.md §7)
       await pool.query("select 1")
-      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingPool(pool) }) })
       return { db, kind: "pg", close: () => db.destroy() }
     },
     catch: (cause) =>
@@ -124,6 +150,39 @@ export const openDatabase = (config: DatabaseConfig): Effect.Effect<Opened, Data
         cause
       })
   })
+
+/**
+ * The pool as Kysely sees it, with one difference: a client whose statement missed its deadline is still waiting for
+ * that answer (pg queues the next statement behind it), so it fails every later statement at once and is destroyed
+ * on release instead of going back to the pool. A rollback after a timeout then costs nothing.
+ */
+const discardingPool = (pool: pg.Pool) => {
+  const wrapped = new WeakMap<pg.PoolClient, pg.PoolClient>()
+  const wrap = (client: pg.PoolClient): pg.PoolClient => {
+    let broken: Error | undefined
+    const query = (...args: Array<unknown>) => {
+      if (broken !== undefined) return Promise.reject(broken)
+      return (client.query as (...a: Array<unknown>) => Promise<unknown>)(...args).catch((e: unknown) => {
+        if (e instanceof Error && /timeout|terminat|Connection terminated|connection error/i.test(e.message)) broken = e
+        throw e
+      })
+    }
+    const release = (destroy?: boolean | Error) => client.release(destroy || broken)
+    return Object.assign(Object.create(client) as pg.PoolClient, { query, release })
+  }
+  return {
+    connect: async () => {
+      const client = await pool.connect()
+      let w = wrapped.get(client)
+      if (w === undefined) {
+        w = wrap(client)
+        wrapped.set(client, w)
+      }
+      return w
+    },
+    end: () => pool.end()
+  } as unknown as pg.Pool
+}
 
 /** PGlite corrupts its files if two processes open them: a lock file with our pid refuses the second. */
 const takeLock = (lockPath: string): (() => void) => {

@@ -1,5 +1,7 @@
-// The append-only usage ledger: what counts against quotas and what is billed. Rows are only ever inserted; a
-// correction is a new row (kind "void" or "reconcile"). A retried write with the same (op_id, kind) lands once.
+// The usage ledger: what counts against quotas and what is billed. Operations with a life of their own (an asset
+// stored, freed or downloaded, a subscription, a correction) are rows of the append-only `usage_ledger`, where a
+// retried write with the same (op_id, kind) lands once; counted requests are `usage_counters`, aggregated per tenant,
+// period, hour, kind and asset by the group commit (UsageRecorder). `usage_all` reads both.
 import type { Kysely, Transaction } from "kysely"
 import { sql } from "kysely"
 import type { Usage } from "../../model/index.ts"
@@ -24,6 +26,14 @@ export interface LedgerEntry {
   readonly amount?: string | null
 }
 
+/** An operation's ledger entry: the one place that turns "this reservation did this" into a row. */
+export const entryFor = (
+  op: { readonly userId: string; readonly period: string; readonly id: string },
+  at: number,
+  kind: LedgerKind,
+  amounts: Omit<LedgerEntry, "userId" | "period" | "occurredAt" | "kind" | "opId"> = {}
+): LedgerEntry => ({ userId: op.userId, period: op.period, occurredAt: new Date(at), kind, opId: op.id, ...amounts })
+
 export const appendLedger = async (db: Q, entries: ReadonlyArray<LedgerEntry>): Promise<void> => {
   if (entries.length === 0) return
   await db
@@ -46,10 +56,68 @@ export const appendLedger = async (db: Q, entries: ReadonlyArray<LedgerEntry>): 
     .execute()
 }
 
+/** One counter increment: what a batch adds to a tenant's hour. */
+export interface CounterEntry {
+  readonly userId: string
+  readonly period: string
+  readonly at: number
+  readonly kind: LedgerKind
+  readonly assetId?: string | null | undefined
+  readonly requests?: bigint
+  readonly redisBytes?: bigint
+  readonly bandwidthBytes?: bigint
+}
+
+const HOUR_MS = 3_600_000
+
+/** Add a batch's counters (summed per row first: one statement may touch a row once) and record the batch as durable,
+ * in the caller's transaction. */
+export const addCounters = async (tx: Q, entries: ReadonlyArray<CounterEntry>, batch: { readonly instanceId: string; readonly seq: number }) => {
+  const rows = new Map<string, { user_id: string; period_start: string; hour: Date; kind: LedgerKind; asset_id: string; requests: bigint; redis_bytes: bigint; bandwidth_bytes: bigint }>()
+  for (const e of entries) {
+    const hour = new Date(Math.floor(e.at / HOUR_MS) * HOUR_MS)
+    const assetId = e.assetId ?? ""
+    const key = `${e.userId}\u0000${e.period}\u0000${hour.getTime()}\u0000${e.kind}\u0000${assetId}`
+    const row = rows.get(key) ??
+      { user_id: e.userId, period_start: `${e.period}-01`, hour, kind: e.kind, asset_id: assetId, requests: 0n, redis_bytes: 0n, bandwidth_bytes: 0n }
+    row.requests += e.requests ?? 0n
+    row.redis_bytes += e.redisBytes ?? 0n
+    row.bandwidth_bytes += e.bandwidthBytes ?? 0n
+    rows.set(key, row)
+  }
+  if (rows.size > 0) {
+    await tx.insertInto("usage_counters")
+      .values([...rows.values()].map((r) => ({
+        ...r,
+        requests: r.requests.toString(),
+        redis_bytes: r.redis_bytes.toString(),
+        bandwidth_bytes: r.bandwidth_bytes.toString()
+      })))
+      .onConflict((oc) =>
+        oc.columns(["user_id", "period_start", "hour", "kind", "asset_id"]).doUpdateSet({
+          requests: sql`usage_counters.requests + excluded.requests`,
+          redis_bytes: sql`usage_counters.redis_bytes + excluded.redis_bytes`,
+          bandwidth_bytes: sql`usage_counters.bandwidth_bytes + excluded.bandwidth_bytes`
+        })
+      )
+      .execute()
+  }
+  await tx.insertInto("ledger_batches")
+    .values({ instance_id: batch.instanceId, seq: String(batch.seq), updated_at: new Date() })
+    .onConflict((oc) => oc.column("instance_id").doUpdateSet({ seq: String(batch.seq), updated_at: new Date() }))
+    .execute()
+}
+
+/** The last durable batch of an instance (batches of one instance commit in order), or -1. */
+export const lastBatch = async (db: Q, instanceId: string): Promise<number> => {
+  const row = await db.selectFrom("ledger_batches").select("seq").where("instance_id", "=", instanceId).executeTakeFirst()
+  return row === undefined ? -1 : Number(row.seq)
+}
+
 /** Durable usage of a tenant: storage is all-time (deltas), requests and bandwidth belong to `period`. */
 export const ledgerUsage = async (db: Q, userId: string, period: string): Promise<Usage> => {
   const row = await db
-    .selectFrom("usage_ledger")
+    .selectFrom("usage_all")
     .select([
       sql<string>`coalesce(sum(storage_bytes), 0)`.as("storage"),
       sql<string>`coalesce(sum(requests) filter (where period_start = ${`${period}-01`}::date), 0)`.as("requests"),

@@ -92,6 +92,41 @@ export interface UsageLedgerTable {
   amount: Numeric | null
 }
 
+/** Counted requests, aggregated per tenant, period, hour, kind and asset ('' for none); only ever incremented. */
+export interface UsageCountersTable {
+  user_id: string
+  period_start: ColumnType<Date, Date | string, Date | string>
+  hour: Timestamp
+  kind: LedgerKind
+  asset_id: string
+  requests: GeneratedInt8
+  redis_bytes: GeneratedInt8
+  storage_bytes: GeneratedInt8
+  bandwidth_bytes: GeneratedInt8
+}
+
+/** The last batch of counters each service instance made durable. */
+export interface LedgerBatchesTable {
+  instance_id: string
+  seq: Int8
+  updated_at: GeneratedTimestamp
+}
+
+/** A view: every booked unit, per-operation ledger rows and counters alike (what reports and jobs sum). */
+export interface UsageAllView {
+  user_id: string
+  period_start: ColumnType<Date, never, never>
+  occurred_at: ColumnType<Date, never, never>
+  kind: LedgerKind
+  requests: ColumnType<bigint, never, never>
+  redis_bytes: ColumnType<bigint, never, never>
+  storage_bytes: ColumnType<bigint, never, never>
+  bandwidth_bytes: ColumnType<bigint, never, never>
+  asset_id: string | null
+  tier: string | null
+  amount: Numeric | null
+}
+
 export interface TieringMovesTable {
   id: GeneratedInt8
   user_id: string
@@ -120,6 +155,9 @@ export interface DB {
   jettythunder_assets: AssetsTable
   idempotency_keys: IdempotencyKeysTable
   usage_ledger: UsageLedgerTable
+  usage_counters: UsageCountersTable
+  ledger_batches: LedgerBatchesTable
+  usage_all: UsageAllView
   tiering_moves: TieringMovesTable
   usage_alerts: UsageAlertsTable
 }

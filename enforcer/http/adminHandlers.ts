@@ -12,6 +12,7 @@ import { Reports } from "../services/Reports.ts"
 import { userJson, Users } from "../services/Users.ts"
 import { adminAuthLive, DecodeErrorsLive } from "./auth.ts"
 import { guard } from "./httpFailure.ts"
+import { issuedId } from "./requestInput.ts"
 
 export const adminLive = (adminToken: Redacted.Redacted<string>) =>
   HttpApiBuilder.group(EnforcerApi, "admin", (h) =>
@@ -27,7 +28,8 @@ export const adminLive = (adminToken: Redacted.Redacted<string>) =>
         .handle("listUsers", () =>
           run(Effect.map(users.list, (all) => all.map(userJson))))
         .handle("setTier", ({ params, payload }) =>
-          run(Effect.map(users.setTier(params.id, payload.tier), (r) => ({ user_id: r.userId, tier: r.tier, previous: r.previous }))))
+          run(Effect.flatMap(issuedId(params.id, "user"), (id) =>
+            Effect.map(users.setTier(id, payload.tier), (r) => ({ user_id: r.userId, tier: r.tier, previous: r.previous })))))
         .handle("monthly", () => run(Effect.map(reports.monthly, (months) => ({ months }))))
         .handle("alerts", () =>
           run(Effect.map(reports.alerts, (alerts) => ({ threshold_pct: sheet.alerts.usage_threshold_pct, alerts }))))

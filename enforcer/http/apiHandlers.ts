@@ -14,7 +14,16 @@ import { Reports } from "../services/Reports.ts"
 import { TextCache } from "../services/TextCache.ts"
 import { AuthLive, DecodeErrorsLive } from "./auth.ts"
 import { guard } from "./httpFailure.ts"
-import { cacheKey, contentLength, contentType, idempotencyKey, readText, textCacheKey, ttlSeconds } from "./requestInput.ts"
+import {
+  cacheKey,
+  contentLength,
+  contentType,
+  idempotencyKey,
+  issuedId,
+  readText,
+  textCacheKey,
+  ttlSeconds
+} from "./requestInput.ts"
 
 const assetInfo = (m: AssetMeta) => ({
   asset_id: m.assetId,
@@ -121,7 +130,7 @@ export const AssetsLive = HttpApiBuilder.group(EnforcerApi, "assets", (h) =>
       .handle("download", ({ params }) =>
         run(Effect.gen(function*() {
           const { userId } = yield* CurrentUser
-          const { meta, body } = yield* assets.download(userId, params.id)
+          const { meta, body } = yield* assets.download(userId, yield* issuedId(params.id, "asset"))
           return HttpServerResponse.stream(body, {
             contentType: meta.mimeType,
             contentLength: Number(meta.sizeBytes),
@@ -131,7 +140,7 @@ export const AssetsLive = HttpApiBuilder.group(EnforcerApi, "assets", (h) =>
       .handle("info", ({ params }) =>
         run(Effect.gen(function*() {
           const { userId } = yield* CurrentUser
-          const meta = yield* assets.head(userId, params.id)
+          const meta = yield* assets.head(userId, yield* issuedId(params.id, "asset"))
           // HEAD reports the size without sending (or charging) a byte
           return HttpServerResponse.empty({
             status: 200,
@@ -141,6 +150,6 @@ export const AssetsLive = HttpApiBuilder.group(EnforcerApi, "assets", (h) =>
       .handle("delete", ({ params }) =>
         run(Effect.gen(function*() {
           const { userId } = yield* CurrentUser
-          yield* assets.remove(userId, params.id)
+          yield* assets.remove(userId, yield* issuedId(params.id, "asset"))
         })))
   })).pipe(Layer.provide([AuthLive, DecodeErrorsLive]))

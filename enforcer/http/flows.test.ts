@@ -24,7 +24,7 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
   const ledgerRows = (userId: string) =>
     svc.run(Effect.flatMap(Database, (d) =>
       d.use((db) =>
-        db.selectFrom("usage_ledger").select(sql<string>`count(*)`.as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow()
+        db.selectFrom("usage_all").select(sql<string>`count(*)`.as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow()
       )).pipe(Effect.map((r) => sumToBigInt(r.n))))
   const objectsOf = (userId: string) =>
     svc.run(Effect.flatMap(ObjectStore, (o) => o.list(o.bucket, `assets/${userId}/`)))
@@ -254,7 +254,22 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
         key: svc.adminToken,
         body: JSON.stringify({ tier: "pro" }),
         headers: { "content-type": "application/json" }
+      }, 400, "invalid_user_id"],
+      ["PUT", "/admin/v1/users/00000000-0000-4000-8000-000000000000/tier", {
+        key: svc.adminToken,
+        body: JSON.stringify({ tier: "pro" }),
+        headers: { "content-type": "application/json" }
       }, 404, "not_found"],
+      // a NUL byte (or any id the service never issued) is refused before Redis or PostgreSQL sees it
+      ["GET", "/api/v1/assets/%00", { key: t.key }, 400, "invalid_asset_id"],
+      ["DELETE", "/api/v1/assets/%00", { key: t.key }, 400, "invalid_asset_id"],
+      ["PUT", "/admin/v1/users/%00/tier", {
+        key: svc.adminToken,
+        body: JSON.stringify({ tier: "pro" }),
+        headers: { "content-type": "application/json" }
+      }, 400, "invalid_user_id"],
+      ["PUT", "/api/v1/cache/a%00b", { key: t.key, body: "v" }, 400, "invalid_cache_key"],
+      ["GET", "/api/v1/cache/lookup?cache_key=a%00b", { key: t.key }, 400, "invalid_cache_key"],
       ["POST", "/admin/v1/jobs/dance", { key: svc.adminToken }, 400, "bad_request"],
       ["POST", "/admin/v1/users", {
         key: svc.adminToken,

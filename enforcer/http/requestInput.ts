@@ -42,6 +42,21 @@ export const textCacheKey = (value: string | undefined) =>
     ? Effect.fail(bad("invalid_cache_key", "key", `"lookup" is reserved for GET /api/v1/cache/lookup; choose another key`))
     : cacheKey(value, "key")
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * An id the service issued (assets, users): a lowercase UUID. Anything else (a NUL byte, a path, 10 KB of text) is
+ * the client's mistake, answered before it reaches Redis or PostgreSQL.
+ */
+export const issuedId = (value: string, what: "asset" | "user", field = "id") =>
+  UUID.test(value)
+    ? Effect.succeed(value)
+    : Effect.fail(bad(
+      `invalid_${what}_id`,
+      field,
+      `${field} must be a ${what} id as the service issued it (a UUID such as 0b8f4c1e-5d2a-4c3b-9e7f-1a2b3c4d5e6f)`
+    ))
+
 export const idempotencyKey = (request: HttpServerRequest) =>
   Effect.suspend(() => {
     const v = header(request, "idempotency-key")

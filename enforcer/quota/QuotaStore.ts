@@ -1,30 +1,35 @@
-// Live quota accounting: reserve before doing the work, commit on success, release on failure. Every allow/deny is
-// the model's `decide` on a snapshot of committed + reserved usage; the reservation is then written only if no other
-// request raised usage since that snapshot (compare-and-set in Lua), else the model is asked again on a fresh one.
-// So no interleaving of requests, on one instance or many sharing Redis, can take usage past a limit.
+// Live quota accounting: reserve before doing the work, commit on success, release on failure. Each reservation is
+// admitted by one Lua script that applies the model's limit rule to committed + held usage and, if it fits, holds the
+// demand in the same atomic step: no snapshot to go stale, so no compare-and-set retries, however busy a tenant is.
+// The limits come from the model (`limitsOf` of the tier Redis holds; a tier changed meanwhile sends the caller back
+// once with the new tier's limits), and a denial is worded by the model's own `decide` on the usage the script saw.
+// So no interleaving of requests, on one instance or many sharing Redis (or a Redis Cluster), takes usage past a limit.
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import {
   addUsage,
   decide,
   demandOf,
+  type Denial,
   isTierId,
+  limitsOf,
   NO_USAGE,
   type QuotaRequest,
   type TierId,
+  tierOf,
   type Usage
 } from "../../model/index.ts"
 import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { Database } from "../db/Database.ts"
-import { ledgerForOp, ledgerUsage } from "../db/ledger.repository.ts"
+import { lastBatch, ledgerForOp, ledgerUsage } from "../db/ledger.repository.ts"
 import { getUser } from "../db/users.repository.ts"
 import { Contention, type DatabaseError, QuotaDenied, RedisUnavailable, UnknownUser } from "../errors.ts"
 import { DONE_TTL_SECONDS, PERIOD_TTL_SECONDS, tenantKeys } from "../redis/keys.ts"
+import { type AdmitReply, decodeAdmit, decodeHeld, encodeHeld, heldOf, usedOf } from "../redis/replies.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
 import { PriceSheet } from "./PriceSheet.ts"
 import { periodOf, TimeSource } from "./TimeSource.ts"
@@ -51,6 +56,10 @@ export interface Reservation {
   readonly kind: string
   held: Usage
   settled: boolean
+  /** The commit batch it will be counted in ("-" for none: the caller commits it itself). */
+  batch: string
+  /** What the admission read (option `read`): a text cache entry's value and its accounted expiry (epoch ms). */
+  readonly read?: { readonly value: string | null; readonly expiresAt: number | null }
 }
 
 export type CommitEffect =
@@ -60,32 +69,41 @@ export type CommitEffect =
 
 type Infra = RedisUnavailable | DatabaseError | Contention
 
+export interface ReserveOptions {
+  readonly kind?: string
+  /** A cache entry this request rewrites: its old bytes are given back before the check. */
+  readonly cacheKey?: string
+  /** A text cache entry to read in the same step as the admission (a counted GET is then one round trip). */
+  readonly read?: string
+  /** The commit batch (UsageRecorder) that will count it. */
+  readonly batch?: string
+}
+
 export interface QuotaStoreShape {
   readonly snapshot: (userId: string, cacheKey?: string) => Effect.Effect<Snapshot, Infra | UnknownUser>
   /** Ask the model; if allowed, hold the request's demand until commit or release. */
-  readonly reserve: (
-    userId: string,
-    request: QuotaRequest,
-    options?: { readonly kind?: string; readonly cacheKey?: string }
-  ) => Effect.Effect<Reservation, QuotaDenied | Infra | UnknownUser>
+  readonly reserve: (userId: string, request: QuotaRequest, options?: ReserveOptions) =>
+    Effect.Effect<Reservation, QuotaDenied | Infra | UnknownUser>
   /** Add a further demand to a held reservation (a streaming body crossing its grant). */
   readonly grow: (reservation: Reservation, request: QuotaRequest) => Effect.Effect<void, QuotaDenied | Infra | UnknownUser>
   /** Renew the expiry; false if the reservation is gone (expired and settled). */
   readonly touch: (reservation: Reservation) => Effect.Effect<boolean, RedisUnavailable>
   /** Record the actual usage (never more than held) and apply the cache side effect atomically with it. */
   readonly commit: (reservation: Reservation, actual: Usage, effect?: CommitEffect) => Effect.Effect<void, RedisUnavailable>
+  /** Count many reservations of one tenant and period, each exactly what it holds (a durable batch). */
+  readonly commitBatch: (userId: string, period: string, reservations: ReadonlyArray<Reservation>) =>
+    Effect.Effect<void, RedisUnavailable>
+  /** Move a reservation to another commit batch; false if it is gone. */
+  readonly retag: (reservation: Reservation, batch: string) => Effect.Effect<boolean, RedisUnavailable>
   readonly release: (reservation: Reservation) => Effect.Effect<void, RedisUnavailable>
   /** Reserve for the lifetime of the current scope: renewed while it lives, released at its end unless committed. */
-  readonly reserveScoped: (
-    userId: string,
-    request: QuotaRequest,
-    options?: { readonly kind?: string; readonly cacheKey?: string }
-  ) => Effect.Effect<Reservation, QuotaDenied | Infra | UnknownUser, Scope.Scope>
+  readonly reserveScoped: (userId: string, request: QuotaRequest, options?: ReserveOptions) =>
+    Effect.Effect<Reservation, QuotaDenied | Infra | UnknownUser, Scope.Scope>
   /** Whether a reservation is still held (its request is alive, or crashed less than a TTL ago). */
   readonly isHeld: (userId: string, reservationId: string) => Effect.Effect<boolean, RedisUnavailable>
   /** Apply a change that needs no permission (a freed asset's storage, given back), once per `opId`. */
   readonly applyDelta: (userId: string, period: string, delta: Usage, opId: string) => Effect.Effect<void, RedisUnavailable>
-  /** Apply a tier change at once: every snapshot taken before it is invalidated. */
+  /** Apply a tier change at once: every admission after it uses the new tier's limits. */
   readonly setTier: (userId: string, tier: TierId) => Effect.Effect<boolean, RedisUnavailable>
   /** Compare Redis with the ledger and overwrite Redis when they differ (only when no request is in flight). */
   readonly repair: (userId: string) => Effect.Effect<RepairResult, Infra | UnknownUser>
@@ -98,22 +116,31 @@ export interface RepairResult {
   readonly ledger: Usage
 }
 
-const MAX_ATTEMPTS = 2_000
+/** Rounds of one admission: loading the tenant, settling crashed reservations, learning a changed tier. Bounded and
+ * independent of load: concurrent requests never send each other back. */
+const MAX_ROUNDS = 8
 
-const usageFrom = (requests: unknown, redis: unknown, storage: unknown, bandwidth: unknown): Usage => ({
-  requests: BigInt(String(requests)),
-  redisBytes: BigInt(String(redis)),
-  storageBytes: BigInt(String(storage)),
-  bandwidthBytes: BigInt(String(bandwidth))
-})
+/** The model's multimodal rule alone (it depends on the tier and the kind of request, not on usage). */
+const multimodalDenial = (sheet: Parameters<typeof decide>[0], tier: TierId, request: QuotaRequest): Denial | undefined => {
+  const d = decide(sheet, tier, NO_USAGE, request.kind === "cache_request" ? request : { ...request, bytes: 0n })
+  return d._tag === "Deny" && d.denial.reason === "multimodal_not_in_tier" ? d.denial : undefined
+}
 
-const encodeHeld = (period: string, u: Usage, kind: string) =>
-  `${period}|${u.requests}|${u.redisBytes}|${u.storageBytes}|${u.bandwidthBytes}|${kind}`
+/** The model's limits of a tier as script arguments ("" = unlimited). */
+const limitArgs = (sheet: Parameters<typeof decide>[0], tier: string): ReadonlyArray<string> => {
+  if (!isTierId(tier)) return ["", "", "", ""]
+  const l = limitsOf(tierOf(sheet, tier))
+  return [l.requests, l.redisBytes, l.storageBytes, l.bandwidthBytes].map((x) => (x === null ? "" : x.toString()))
+}
 
-const decodeHeld = (data: string): { readonly period: string; readonly usage: Usage } | undefined => {
-  const f = data.split("|")
-  if (f.length < 5) return undefined
-  return { period: f[0]!, usage: usageFrom(f[1], f[2], f[3], f[4]) }
+/** Usage as the model sees it for a decision: committed + held, a rewritten cache entry's old bytes given back. */
+const decisionUsage = (r: AdmitReply): Usage =>
+  addUsage(addUsage(usedOf(r), heldOf(r)), { ...NO_USAGE, redisBytes: -BigInt(r.entryBytes ?? 0) })
+
+/** "instance:seq" of a commit batch. */
+const parseBatch = (tag: string) => {
+  const i = tag.lastIndexOf(":")
+  return i <= 0 ? undefined : { instanceId: tag.slice(0, i), seq: Number(tag.slice(i + 1)) }
 }
 
 export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("enforcer/QuotaStore") {
@@ -126,6 +153,12 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
       const sheet = yield* PriceSheet
       const time = yield* TimeSource
       const keysOf = (userId: string) => tenantKeys(config.keyPrefix, userId)
+      // the tier each tenant had at its last admission: the limits to send (a stale one costs one more round)
+      const tiers = new Map<string, TierId>()
+      const rememberTier = (userId: string, tier: TierId) => {
+        if (tiers.size >= 100_000 && !tiers.has(userId)) tiers.clear()
+        tiers.set(userId, tier)
+      }
 
       const hydrate = (userId: string, period: string) =>
         Effect.gen(function*() {
@@ -143,6 +176,18 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           ])
         })
 
+      /** Whether a crashed holder's work became durable, and how much it was. */
+      const durableAmounts = (id: string, held: ReturnType<typeof decodeHeld>) =>
+        Effect.gen(function*() {
+          const batch = held === undefined ? undefined : parseBatch(held.batch)
+          if (held !== undefined && batch !== undefined) {
+            // a batched request counts exactly what it held, if its batch reached PostgreSQL
+            const last = yield* database.use((db) => lastBatch(db, batch.instanceId))
+            return last >= batch.seq ? held.usage : undefined
+          }
+          return yield* database.use((db) => ledgerForOp(db, id))
+        })
+
       // A reservation nobody renews (its instance crashed): the ledger says whether the work was done.
       const settleExpired = (userId: string, expired: ReadonlyArray<readonly [string, string]>, now: number) =>
         Effect.forEach(expired, ([id, data]) =>
@@ -150,7 +195,7 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
             const k = keysOf(userId)
             const held = decodeHeld(data)
             const period = held?.period ?? periodOf(now)
-            const done = yield* database.use((db) => ledgerForOp(db, id))
+            const done = yield* durableAmounts(id, held)
             yield* redis.script("econSettle", [k.state, k.resv, k.resvExp, k.period(period), k.done(id)], [
               id,
               now,
@@ -163,109 +208,143 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
             ])
           }), { discard: true })
 
-      const snapshot = (userId: string, cacheKey?: string): Effect.Effect<Snapshot, Infra | UnknownUser> =>
+      interface Admission {
+        readonly mode: "new" | "grow" | "peek"
+        readonly request?: QuotaRequest | undefined
+        readonly id?: string
+        readonly data?: (period: string) => string
+        readonly period?: string | undefined
+        readonly cacheKey?: string | undefined
+        readonly read?: string | undefined
+      }
+
+      /** One admission, through as many rounds as loading, settling and tier changes take. */
+      const admit = (userId: string, a: Admission) =>
         Effect.gen(function*() {
           const k = keysOf(userId)
-          for (let round = 0; round < 5; round++) {
+          const demand = a.request === undefined ? NO_USAGE : demandOf(a.request)
+          for (let round = 0; round < MAX_ROUNDS; round++) {
             const now = yield* time.now
-            const period = periodOf(now)
-            const raw = (yield* redis.script("econSnapshot", [
-              k.state,
-              k.resv,
-              k.resvExp,
-              k.cacheSizes,
-              k.cacheExp,
-              k.period(period)
-            ], [now, k.cachePrefix, period, cacheKey ?? ""])) as Array<string | number>
-            if (raw[0] !== "1") {
-              yield* hydrate(userId, period)
-              continue
+            const period = a.period ?? periodOf(now)
+            const tier = tiers.get(userId) ?? ""
+            if (a.request !== undefined && tier !== "") {
+              const denial = multimodalDenial(sheet, tier, a.request)
+              if (denial !== undefined) return yield* new QuotaDenied({ denial })
             }
-            const expired: Array<readonly [string, string]> = []
-            for (let i = 13; i + 1 < raw.length; i += 2) expired.push([String(raw[i]), String(raw[i + 1])])
-            if (expired.length > 0 && round < 4) {
-              // leave them held (the safe side) if PostgreSQL cannot say what happened
-              yield* settleExpired(userId, expired, now).pipe(Effect.ignore)
-              continue
-            }
-            const tier = String(raw[2])
-            if (!isTierId(tier)) return yield* Effect.die(new Error(`tenant ${userId} has unknown tier "${tier}" in Redis`))
-            return {
-              userId,
-              tier,
+            const raw = yield* redis.script("econAdmit", [k.state, k.resv, k.resvExp, k.cacheSizes, k.cacheExp, k.period(period)], [
+              now,
+              k.cachePrefix,
               period,
-              committed: usageFrom(raw[5], raw[4], raw[3], raw[6]),
-              held: usageFrom(raw[7], raw[8], raw[9], raw[10]),
-              entryBytes: BigInt(String(raw[11])),
-              ver: String(raw[1]),
-              cseq: String(raw[12])
+              a.cacheKey ?? "",
+              a.mode === "peek" ? "" : tier,
+              ...limitArgs(sheet, tier),
+              demand.requests,
+              demand.redisBytes,
+              demand.storageBytes,
+              demand.bandwidthBytes,
+              a.id ?? "",
+              a.data?.(period) ?? "",
+              now + config.reservationTtlMs,
+              a.mode,
+              a.read ?? ""
+            ])
+            const r = decodeAdmit(raw)
+            switch (r.status) {
+              case "unloaded":
+                yield* hydrate(userId, period)
+                continue
+              case "expired":
+                // left held (the safe side) if PostgreSQL cannot say what happened; then the request is refused 503
+                yield* settleExpired(userId, r.expired, now)
+                continue
+              case "tier":
+                if (r.tier === undefined || !isTierId(r.tier)) {
+                  return yield* Effect.die(new Error(`tenant ${userId} has unknown tier "${r.tier}" in Redis`))
+                }
+                rememberTier(userId, r.tier)
+                continue
+              case "deny": {
+                const decision = decide(sheet, tier as TierId, decisionUsage(r), a.request!)
+                if (decision._tag === "Allow") {
+                  return yield* Effect.die(new Error(`admission script and model disagree for ${userId} (${r.dimension})`))
+                }
+                return yield* new QuotaDenied({ denial: decision.denial })
+              }
+              case "dup":
+                return yield* Effect.die(new Error(`reservation id ${a.id} used twice`))
+              default:
+                if (r.tier !== undefined && isTierId(r.tier)) rememberTier(userId, r.tier)
+                return { reply: r, period }
             }
           }
-          return yield* new Contention({ userId, attempts: 5 })
+          return yield* new Contention({ userId, attempts: MAX_ROUNDS })
         })
 
-      const casLoop = (
-        userId: string,
-        request: QuotaRequest,
-        write: (snap: Snapshot, demand: Usage, expiresAt: number) => Effect.Effect<number, RedisUnavailable>,
-        options: { readonly cacheKey?: string | undefined; readonly onGone?: () => Effect.Effect<never, QuotaDenied | Infra> }
-      ) =>
+      const snapshot: QuotaStoreShape["snapshot"] = (userId, cacheKey) =>
         Effect.gen(function*() {
-          for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            const snap = yield* snapshot(userId, options.cacheKey)
-            // a rewrite of a cache entry gives its old bytes back: the model sees usage without them
-            const usage = addUsage(addUsage(snap.committed, snap.held), { ...NO_USAGE, redisBytes: -snap.entryBytes })
-            const decision = decide(sheet, snap.tier, usage, request)
-            if (decision._tag === "Deny") return yield* new QuotaDenied({ denial: decision.denial })
-            const now = yield* time.now
-            const r = yield* write(snap, demandOf(request), now + config.reservationTtlMs)
-            if (r === 1) return snap
-            if (r === -1 && options.onGone) return yield* options.onGone()
-            // someone raised usage since the snapshot: back off a little (more under heavy contention) and ask again
-            yield* Effect.sleep(Math.floor(Math.random() * Math.min(1 + attempt, 10)))
+          // a peek asks nothing of the model, so it is never denied
+          const { reply: r, period } = yield* admit(userId, { mode: "peek", cacheKey }).pipe(Effect.catchTag("QuotaDenied", Effect.die))
+          if (r.tier === undefined || !isTierId(r.tier)) {
+            return yield* Effect.die(new Error(`tenant ${userId} has unknown tier "${r.tier}" in Redis`))
           }
-          return yield* new Contention({ userId, attempts: MAX_ATTEMPTS })
+          return {
+            userId,
+            tier: r.tier,
+            period,
+            committed: usedOf(r),
+            held: heldOf(r),
+            entryBytes: BigInt(r.entryBytes ?? 0),
+            ver: String(r.ver ?? "0"),
+            cseq: String(r.cseq ?? "0")
+          }
         })
 
       const reserve: QuotaStoreShape["reserve"] = (userId, request, options = {}) =>
         Effect.gen(function*() {
           const id = randomUUID()
           const kind = options.kind ?? request.kind
-          const k = keysOf(userId)
-          let held: Usage = NO_USAGE
-          let period = ""
-          yield* casLoop(userId, request, (snap, demand, expiresAt) => {
-            held = demand
-            period = snap.period
-            return redis.script("econReserve", [k.state, k.resv, k.resvExp], [
-              snap.ver,
-              id,
-              encodeHeld(snap.period, demand, kind),
-              expiresAt,
-              "new"
-            ]).pipe(Effect.map(Number))
-          }, { cacheKey: options.cacheKey })
-          return { id, userId, period, kind, held, settled: false }
+          const held = demandOf(request)
+          const batch = options.batch ?? "-"
+          const { reply, period } = yield* admit(userId, {
+            mode: "new",
+            request,
+            id,
+            data: (p) => encodeHeld(p, held, kind, batch),
+            cacheKey: options.cacheKey,
+            read: options.read
+          })
+          const res: Reservation = {
+            id,
+            userId,
+            period,
+            kind,
+            held,
+            settled: false,
+            batch,
+            ...(options.read === undefined ? {} : {
+              read: {
+                value: reply.value ?? null,
+                expiresAt: reply.expiry === undefined || reply.expiry === null ? null : Number(reply.expiry)
+              }
+            })
+          }
+          return res
         })
 
       const grow: QuotaStoreShape["grow"] = (res, request) =>
         Effect.gen(function*() {
-          const k = keysOf(res.userId)
-          let next = res.held
-          yield* casLoop(res.userId, request, (snap, demand, expiresAt) => {
-            next = addUsage(res.held, demand)
-            return redis.script("econReserve", [k.state, k.resv, k.resvExp], [
-              snap.ver,
-              res.id,
-              encodeHeld(res.period, next, res.kind),
-              expiresAt,
-              "grow"
-            ]).pipe(Effect.map(Number))
-          }, {
-            // expired under us (we stalled past the TTL): the space may be gone, so the request cannot go on
-            onGone: () =>
-              Effect.fail(new RedisUnavailable({ message: `reservation ${res.id} expired while its request was still running` }))
+          const next = addUsage(res.held, demandOf(request))
+          const { reply } = yield* admit(res.userId, {
+            mode: "grow",
+            request,
+            id: res.id,
+            period: res.period,
+            data: (p) => encodeHeld(p, next, res.kind, res.batch)
           })
+          // expired under us (we stalled past the TTL): the space may be gone, so the request cannot go on
+          if (reply.status === "gone") {
+            return yield* new RedisUnavailable({ message: `reservation ${res.id} expired while its request was still running` })
+          }
           res.held = next
         })
 
@@ -274,6 +353,12 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           const k = keysOf(res.userId)
           const now = yield* time.now
           const r = yield* redis.script("econTouch", [k.resv, k.resvExp], [res.id, now + config.reservationTtlMs])
+          return Number(r) === 1
+        })
+
+      const retag: QuotaStoreShape["retag"] = (res, batch) =>
+        Effect.map(redis.script("econRetag", [keysOf(res.userId).resv], [res.id, batch]), (r) => {
+          res.batch = batch
           return Number(r) === 1
         })
 
@@ -331,12 +416,28 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           res.settled = true
         })
 
+      const commitBatch: QuotaStoreShape["commitBatch"] = (userId, period, list) =>
+        Effect.gen(function*() {
+          if (list.length === 0) return
+          const k = keysOf(userId)
+          const args: Array<string | bigint | number> = [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS]
+          for (const res of list) {
+            args.push(res.id, res.held.requests, res.held.redisBytes, res.held.storageBytes, res.held.bandwidthBytes)
+          }
+          // durable already: a failure here leaves the reservations to expire and settle from their batch
+          for (const res of list) res.settled = true
+          const late = Number(yield* redis.script("econCommitBatch", [k.state, k.resv, k.resvExp, k.period(period), k.done("")], args))
+          if (late > 0) yield* Effect.logWarning(`${late} reservations of ${userId} expired before their batch; counted late`)
+        })
+
       const release: QuotaStoreShape["release"] = (res) =>
         Effect.gen(function*() {
           const k = keysOf(res.userId)
-          yield* redis.script("econRelease", [k.resv, k.resvExp], [res.id])
+          yield* redis.script("econRelease", [k.state, k.resv, k.resvExp], [res.id])
           res.settled = true
         })
+
+      const keepAliveEvery = Math.max(50, Math.floor(config.reservationTtlMs / 3))
 
       const reserveScoped: QuotaStoreShape["reserveScoped"] = (userId, request, options) =>
         Effect.gen(function*() {
@@ -345,9 +446,11 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
             // if Redis is down here, the reservation expires by itself after the TTL
             (r) => (r.settled ? Effect.void : release(r).pipe(Effect.ignore))
           )
+          // renewed from a third of the TTL on: most requests end before the first renewal is due
           const keepAlive = yield* touch(res).pipe(
             Effect.ignore,
-            Effect.repeat(Schedule.spaced(Math.max(50, Math.floor(config.reservationTtlMs / 3)))),
+            Effect.delay(keepAliveEvery),
+            Effect.forever,
             Effect.forkScoped
           )
           yield* Effect.addFinalizer(() => Fiber.interrupt(keepAlive))
@@ -355,11 +458,14 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
         })
 
       const applyDelta: QuotaStoreShape["applyDelta"] = (userId, period, delta, opId) =>
-        commitWith({ id: opId, userId, period, kind: "delta", held: delta, settled: false }, delta, { _tag: "None" }, true)
+        commitWith({ id: opId, userId, period, kind: "delta", held: delta, settled: false, batch: "-" }, delta, { _tag: "None" }, true)
           .pipe(Effect.asVoid)
 
       const setTier: QuotaStoreShape["setTier"] = (userId, tier) =>
-        redis.script("econSetTier", [keysOf(userId).state], [tier]).pipe(Effect.map((r) => Number(r) === 1))
+        redis.script("econSetTier", [keysOf(userId).state], [tier]).pipe(Effect.map((r) => {
+          rememberTier(userId, tier)
+          return Number(r) === 1
+        }))
 
       const repair: QuotaStoreShape["repair"] = (userId) =>
         Effect.gen(function*() {
@@ -393,7 +499,21 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
       const isHeld: QuotaStoreShape["isHeld"] = (userId, reservationId) =>
         redis.run((r) => r.hexists(keysOf(userId).resv, reservationId)).pipe(Effect.map((n) => n === 1))
 
-      return { snapshot, reserve, grow, touch, commit, release, reserveScoped, isHeld, applyDelta, setTier, repair }
+      return {
+        snapshot,
+        reserve,
+        grow,
+        touch,
+        commit,
+        commitBatch,
+        retag,
+        release,
+        reserveScoped,
+        isHeld,
+        applyDelta,
+        setTier,
+        repair
+      }
     })
   )
 }

@@ -1,60 +1,105 @@
-// The Lua scripts that make quota accounting atomic. None of them decides allow/deny: the model's `decide` does, in
-// TypeScript, on a snapshot; `reserve` then commits the reservation only if nothing raised usage since that snapshot
-// (optimistic compare-and-set on `ver`), else the caller takes a new snapshot and asks the model again.
+// The Lua scripts that make quota accounting atomic. The limit check runs here, in one step with the reservation it
+// guards, so concurrent requests never retry against each other; it is the model's rule and only that: the caller
+// passes the tier's limits from the model (`limitsOf`), the script applies `fits` (used + held + requested ≤ limit,
+// dimensions in the model's order, zero demands skipped), and a property test against real Redis shows it decides
+// exactly as the model's `decide` for any usage and request (admit.test.ts). A denial's wording and upgrade offer are
+// then the model's own `decide`, on the usage the script returns.
 //
-// Amounts are passed as decimal strings and written with HINCRBY on those strings: Lua numbers are doubles and turn
-// into "1e+15"-style text when converted, so no Lua-computed number is ever written back. Sums are returned as integer
-// replies (exact below 2^53 bytes, 9 PB).
+// Held (reserved, not yet committed) usage is kept as counters beside the committed ones, so a check is O(1) however
+// many requests are in flight: state fields `h_redis`, `h_storage`, `hreq:<period>`, `hbw:<period>`. Each
+// reservation's own amounts stay in the `resv` hash ("period|requests|redis|storage|bandwidth|kind|batch") until it
+// commits or is released, which gives them back.
+//
+// Amounts are decimal strings written with HINCRBY: Lua numbers are doubles and would print as "1e+15"; sums are
+// returned as integers (exact below 2^53 bytes, 9 PB). Every reply is a flat array decoded by name (replies.ts).
 
-/** Snapshot: expired cache entries give their bytes back; then committed usage, held reservations, expired ones.
- * KEYS state, resv, resvexp, csize, cexp, period  ARGV now, cachePrefix, period, cacheKey|"" */
-const snapshot = `
+/** Parse a reservation's data and add (sign '') or give back (sign '-') its held amounts. */
+const HOLD = `
+local function parse(data)
+  local f = {}
+  for x in string.gmatch(data, '[^|]+') do f[#f + 1] = x end
+  return f
+end
+local function hold(state, f, sign)
+  if f[2] ~= '0' then redis.call('HINCRBY', state, 'hreq:' .. f[1], sign .. f[2]) end
+  if f[3] ~= '0' then redis.call('HINCRBY', state, 'h_redis', sign .. f[3]) end
+  if f[4] ~= '0' then redis.call('HINCRBY', state, 'h_storage', sign .. f[4]) end
+  if f[5] ~= '0' then redis.call('HINCRBY', state, 'hbw:' .. f[1], sign .. f[5]) end
+end
+local function apply(state, periodKey, hydrated, req, storage, bw, periodTtl)
+  if hydrated and storage ~= '0' then redis.call('HINCRBY', state, 'storage', storage) end
+  if req ~= '0' then redis.call('HINCRBY', periodKey, 'requests', req) end
+  if bw ~= '0' then redis.call('HINCRBY', periodKey, 'bandwidth', bw) end
+  if req ~= '0' or bw ~= '0' then redis.call('EXPIRE', periodKey, periodTtl) end
+  redis.call('HINCRBY', state, 'cseq', 1)
+end
+`
+
+/** Admit: expired cache entries give their bytes back; then the model's limit check and, if it fits, the reservation.
+ * KEYS state, resv, resvexp, csize, cexp, period
+ * ARGV 1 now, 2 cachePrefix, 3 period, 4 cacheKey|"", 5 tier the limits belong to ("" with mode peek),
+ *      6-9 limits requests, redis, storage, bandwidth ("" = unlimited), 10-13 demand (same order),
+ *      14 id, 15 data, 16 expiresAt, 17 mode (new|grow|peek), 18 cache key to read with the admission|""
+ * → ADMIT_FIELDS: status ok|deny|unloaded|tier|expired|gone|dup, then the usage it decided on, then what was read;
+ *   with status expired, pairs of (id, data) of reservations nobody renewed follow. */
+const admit = `${HOLD}
 local now = tonumber(ARGV[1])
-local gone = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now)
-local hydrated = redis.call('HEXISTS', KEYS[1], 'hydrated') == 1
-for _, k in ipairs(gone) do
+local state = KEYS[1]
+local hydrated = redis.call('HEXISTS', state, 'hydrated') == 1
+for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now)) do
   local sz = redis.call('HGET', KEYS[4], k)
   redis.call('HDEL', KEYS[4], k)
   redis.call('ZREM', KEYS[5], k)
   redis.call('DEL', ARGV[2] .. k)
-  if hydrated and sz and sz ~= '0' then redis.call('HINCRBY', KEYS[1], 'redis', '-' .. sz) end
+  if hydrated and sz and sz ~= '0' then redis.call('HINCRBY', state, 'redis', '-' .. sz) end
 end
-local st = redis.call('HMGET', KEYS[1], 'hydrated', 'ver', 'tier', 'storage', 'redis', 'cseq')
-local p = redis.call('HMGET', KEYS[6], 'requests', 'bandwidth')
-local hreq, hredis, hsto, hbw = 0, 0, 0, 0
-local all = redis.call('HGETALL', KEYS[2])
-for i = 1, #all, 2 do
-  local f = {}
-  for x in string.gmatch(all[i + 1], '[^|]+') do f[#f + 1] = x end
-  if f[1] == ARGV[3] then
-    hreq = hreq + tonumber(f[2])
-    hbw = hbw + tonumber(f[5])
+if not hydrated then return { 'unloaded' } end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 16)
+if #expired > 0 then
+  local out = { 'expired', '', '', '', 0, 0, 0, 0, 0, 0, 0, 0, 0, '', false, false }
+  for _, id in ipairs(expired) do
+    out[#out + 1] = id
+    out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
   end
-  hredis = hredis + tonumber(f[3])
-  hsto = hsto + tonumber(f[4])
+  return out
 end
+local p = ARGV[3]
+local st = redis.call('HMGET', state, 'tier', 'ver', 'cseq', 'storage', 'redis', 'hreq:' .. p, 'h_redis', 'h_storage', 'hbw:' .. p)
+local pu = redis.call('HMGET', KEYS[6], 'requests', 'bandwidth')
 local entry = 0
 if ARGV[4] ~= '' then entry = tonumber(redis.call('HGET', KEYS[4], ARGV[4]) or '0') end
-local out = { st[1] or '', st[2] or '', st[3] or '', tonumber(st[4] or '0'), tonumber(st[5] or '0'),
-  tonumber(p[1] or '0'), tonumber(p[2] or '0'), hreq, hredis, hsto, hbw, entry, st[6] or '0' }
-local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
-for _, id in ipairs(expired) do
-  out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
+local used = { tonumber(pu[1] or '0'), tonumber(st[5] or '0'), tonumber(st[4] or '0'), tonumber(pu[2] or '0') }
+local held = { tonumber(st[6] or '0'), tonumber(st[7] or '0'), tonumber(st[8] or '0'), tonumber(st[9] or '0') }
+local function reply(status, dimension, value, expiry)
+  return { status, st[1] or '', st[2] or '0', st[3] or '0', used[1], used[2], used[3], used[4],
+    held[1], held[2], held[3], held[4], entry, dimension, value, expiry }
 end
-return out`
-
-/** Compare-and-set a reservation. KEYS state, resv, resvexp  ARGV ver, id, data, expiresAt, mode(new|grow)
- * → 1 done, 0 usage changed since the snapshot, -1 reservation gone (grow), -2 id already used (new) */
-const reserve = `
-if redis.call('HGET', KEYS[1], 'ver') ~= ARGV[1] then return 0 end
-local exists = redis.call('HEXISTS', KEYS[2], ARGV[2])
-if ARGV[5] == 'grow' and exists == 0 then return -1 end
-if ARGV[5] == 'new' and exists == 1 then return -2 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'ver', 1)
-return 1`
+local mode = ARGV[17]
+if mode == 'peek' then return reply('ok', '', false, false) end
+if st[1] ~= ARGV[5] then return reply('tier', '', false, false) end
+-- the model's fits: used + requested <= limit, in its order (requests, redis, storage, bandwidth); a rewrite of a
+-- cache entry gives its old bytes back first
+local names = { 'requests', 'redis', 'storage', 'bandwidth' }
+for d = 1, 4 do
+  local requested = tonumber(ARGV[9 + d])
+  local limit = ARGV[5 + d]
+  if requested ~= 0 and limit ~= '' then
+    local u = used[d] + held[d]
+    if d == 2 then u = u - entry end
+    if u + requested > tonumber(limit) then return reply('deny', names[d], false, false) end
+  end
+end
+local exists = redis.call('HEXISTS', KEYS[2], ARGV[14]) == 1
+if mode == 'grow' and not exists then return reply('gone', '', false, false) end
+if mode == 'new' and exists then return reply('dup', '', false, false) end
+redis.call('HSET', KEYS[2], ARGV[14], ARGV[15])
+redis.call('ZADD', KEYS[3], ARGV[16], ARGV[14])
+hold(state, { p, ARGV[10], ARGV[11], ARGV[12], ARGV[13] }, '')
+redis.call('HINCRBY', state, 'ver', 1)
+if ARGV[18] ~= '' then
+  return reply('ok', '', redis.call('GET', ARGV[2] .. ARGV[18]) or false, redis.call('ZSCORE', KEYS[5], ARGV[18]) or false)
+end
+return reply('ok', '', false, false)`
 
 /** Keep a live reservation from expiring. KEYS resv, resvexp  ARGV id, expiresAt → 1 renewed, 0 gone */
 const touch = `
@@ -62,36 +107,54 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
 return 1`
 
-/** KEYS resv, resvexp  ARGV id → 1 released, 0 was not held */
-const release = `
-redis.call('ZREM', KEYS[2], ARGV[1])
-return redis.call('HDEL', KEYS[1], ARGV[1])`
+/** Move a reservation to another commit batch (its request missed the batch it was admitted in).
+ * KEYS resv  ARGV id, batch → 1 moved, 0 gone */
+const retag = `
+local data = redis.call('HGET', KEYS[1], ARGV[1])
+if not data then return 0 end
+local f = {}
+for x in string.gmatch(data, '[^|]+') do f[#f + 1] = x end
+redis.call('HSET', KEYS[1], ARGV[1], table.concat({ f[1], f[2], f[3], f[4], f[5], f[6], ARGV[2] }, '|'))
+return 1`
+
+/** KEYS state, resv, resvexp  ARGV id → 1 released, 0 was not held */
+const release = `${HOLD}
+local data = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if not data then return 0 end
+hold(KEYS[1], parse(data), '-')
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1`
 
 /** Turn a reservation into committed usage (actual amounts ≤ reserved), with the cache side effect in the same step.
  * KEYS state, resv, resvexp, period, done, csize, cexp, centry
  * ARGV id, requests, redis, storage, bandwidth, mode(plain|cache_put|cache_del|late), cacheKey, value, ttlMs,
  *      expiresAt, doneTtl, periodTtl
- * → 1 committed, 2 was already committed, 0 reservation expired before commit (caller commits "late") */
-const commit = `
-local had = redis.call('HDEL', KEYS[2], ARGV[1])
+ * → 1 committed, 2 was already committed, 0 reservation expired before commit (caller commits "late").
+ * Only a late commit (and a settlement) leaves a marker: a commit that finds its reservation removes it in the same
+ * step, so nothing else can count it again, and the normal path leaves no key per request. */
+const commit = `${HOLD}
+local state = KEYS[1]
+local data = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-if had == 0 then
+if data then
+  hold(state, parse(data), '-')
+  redis.call('HDEL', KEYS[2], ARGV[1])
+else
   if redis.call('EXISTS', KEYS[5]) == 1 then return 2 end
   if ARGV[6] ~= 'late' then return 0 end
+  redis.call('SET', KEYS[5], '1', 'EX', ARGV[11])
 end
-local hydrated = redis.call('HEXISTS', KEYS[1], 'hydrated') == 1
-if hydrated and ARGV[4] ~= '0' then redis.call('HINCRBY', KEYS[1], 'storage', ARGV[4]) end
-if ARGV[2] ~= '0' then redis.call('HINCRBY', KEYS[4], 'requests', ARGV[2]) end
-if ARGV[5] ~= '0' then redis.call('HINCRBY', KEYS[4], 'bandwidth', ARGV[5]) end
-redis.call('EXPIRE', KEYS[4], ARGV[12])
+local hydrated = redis.call('HEXISTS', state, 'hydrated') == 1
+apply(state, KEYS[4], hydrated, ARGV[2], ARGV[4], ARGV[5], ARGV[12])
 if ARGV[6] == 'cache_put' then
   local old = redis.call('HGET', KEYS[6], ARGV[7])
   redis.call('SET', KEYS[8], ARGV[8], 'PX', ARGV[9])
   redis.call('HSET', KEYS[6], ARGV[7], ARGV[3])
   redis.call('ZADD', KEYS[7], ARGV[10], ARGV[7])
   if hydrated then
-    redis.call('HINCRBY', KEYS[1], 'redis', ARGV[3])
-    if old and old ~= '0' then redis.call('HINCRBY', KEYS[1], 'redis', '-' .. old) end
+    redis.call('HINCRBY', state, 'redis', ARGV[3])
+    if old and old ~= '0' then redis.call('HINCRBY', state, 'redis', '-' .. old) end
   end
 elseif ARGV[6] == 'cache_del' then
   local old = redis.call('HGET', KEYS[6], ARGV[7])
@@ -99,30 +162,54 @@ elseif ARGV[6] == 'cache_del' then
   if old then
     redis.call('HDEL', KEYS[6], ARGV[7])
     redis.call('ZREM', KEYS[7], ARGV[7])
-    if hydrated and old ~= '0' then redis.call('HINCRBY', KEYS[1], 'redis', '-' .. old) end
+    if hydrated and old ~= '0' then redis.call('HINCRBY', state, 'redis', '-' .. old) end
   end
 end
-redis.call('HINCRBY', KEYS[1], 'cseq', 1)
-redis.call('SET', KEYS[5], '1', 'EX', ARGV[11])
 return 1`
+
+/** Commit many plain reservations of one tenant and period at once (a durable batch): each counts exactly what it
+ * held, once. KEYS state, resv, resvexp, period, donePrefix  ARGV doneTtl, periodTtl, then per reservation: id,
+ * requests, redis, storage, bandwidth → how many were counted late (their reservation had expired first) */
+const commitBatch = `${HOLD}
+local state = KEYS[1]
+local hydrated = redis.call('HEXISTS', state, 'hydrated') == 1
+local req, sto, bw, late = 0, 0, 0, 0
+for i = 3, #ARGV, 5 do
+  local id = ARGV[i]
+  local data = redis.call('HGET', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+  local count = true
+  if data then
+    hold(state, parse(data), '-')
+    redis.call('HDEL', KEYS[2], id)
+  elseif redis.call('EXISTS', KEYS[5] .. id) == 1 then
+    count = false
+  else
+    late = late + 1
+    redis.call('SET', KEYS[5] .. id, '1', 'EX', ARGV[1])
+  end
+  if count then
+    req = req + tonumber(ARGV[i + 1])
+    sto = sto + tonumber(ARGV[i + 3])
+    bw = bw + tonumber(ARGV[i + 4])
+  end
+end
+apply(state, KEYS[4], hydrated, string.format('%d', req), string.format('%d', sto), string.format('%d', bw), ARGV[2])
+return late`
 
 /** Settle a reservation whose holder stopped renewing it (crash): apply what the ledger says was done, or drop it.
  * KEYS state, resv, resvexp, period, done  ARGV id, now, requests, storage, bandwidth, found(1|0), doneTtl, periodTtl
  * → 1 settled, 0 renewed meanwhile or already gone */
-const settle = `
+const settle = `${HOLD}
 local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
 if (not score) or tonumber(score) > tonumber(ARGV[2]) then return 0 end
+local data = redis.call('HGET', KEYS[2], ARGV[1])
+if data then hold(KEYS[1], parse(data), '-') end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 -- already applied by a (late) commit under the same id: applying the ledger's amounts again would count them twice
 if ARGV[6] == '1' and redis.call('EXISTS', KEYS[5]) == 0 then
-  if redis.call('HEXISTS', KEYS[1], 'hydrated') == 1 and ARGV[4] ~= '0' then
-    redis.call('HINCRBY', KEYS[1], 'storage', ARGV[4])
-  end
-  if ARGV[3] ~= '0' then redis.call('HINCRBY', KEYS[4], 'requests', ARGV[3]) end
-  if ARGV[5] ~= '0' then redis.call('HINCRBY', KEYS[4], 'bandwidth', ARGV[5]) end
-  redis.call('EXPIRE', KEYS[4], ARGV[8])
-  redis.call('HINCRBY', KEYS[1], 'cseq', 1)
+  apply(KEYS[1], KEYS[4], redis.call('HEXISTS', KEYS[1], 'hydrated') == 1, ARGV[3], ARGV[4], ARGV[5], ARGV[8])
   redis.call('SET', KEYS[5], '1', 'EX', ARGV[7])
 end
 return 1`
@@ -166,16 +253,24 @@ redis.call('HSET', KEYS[2], 'requests', ARGV[3], 'bandwidth', ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)
 return 1`
 
+/** Release a lock only if it is still ours (a lock that expired and was taken by another holder is left alone).
+ * KEYS lock  ARGV token → 1 released, 0 not ours */
+const unlock = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+
 export const SCRIPTS = {
-  econSnapshot: { keys: 6, source: snapshot },
-  econReserve: { keys: 3, source: reserve },
+  econAdmit: { keys: 6, source: admit },
   econTouch: { keys: 2, source: touch },
-  econRelease: { keys: 2, source: release },
+  econRetag: { keys: 1, source: retag },
+  econRelease: { keys: 3, source: release },
   econCommit: { keys: 8, source: commit },
+  econCommitBatch: { keys: 5, source: commitBatch },
   econSettle: { keys: 5, source: settle },
   econHydrate: { keys: 3, source: hydrate },
   econSetTier: { keys: 1, source: setTier },
-  econRepair: { keys: 3, source: repair }
+  econRepair: { keys: 3, source: repair },
+  econUnlock: { keys: 1, source: unlock }
 } as const
 
 export type ScriptName = keyof typeof SCRIPTS

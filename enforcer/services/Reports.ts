@@ -7,15 +7,17 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { sql } from "kysely"
 import {
-  bytesToGb,
-  bytesToMb,
+  availableBytes,
+  exactJsonNumber,
   formatMoney,
   formatPercent,
-  formatQuantity,
+  isPayingTier,
   isTierId,
   limitsOf,
   type Money,
   percent,
+  priceOfBytes,
+  quotaBlock,
   roundMoney,
   type Sheet,
   sumMoney,
@@ -36,62 +38,24 @@ import { periodBounds } from "../quota/TimeSource.ts"
 
 type Failure = RedisUnavailable | DatabaseError | Contention | UnknownUser
 
-const exact = (d: BigDecimal.BigDecimal, places: number) => formatQuantity(d, places)
-const safeNumber = (n: bigint) => {
-  // JSON numbers are exact up to 2^53 bytes (9 PB), far above any tier
-  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${n} exceeds 2^53`)
-  return Number(n)
-}
-
-const available = (limit: bigint | null, used: bigint, reserved: bigint) =>
-  limit === null ? null : (limit - used - reserved > 0n ? limit - used - reserved : 0n)
-
-const mbBlock = (used: bigint, reserved: bigint, limit: bigint | null) => {
-  const free = available(limit, used, reserved)
-  return {
-    limit_mb: limit === null ? null : exact(bytesToMb(limit), 6),
-    used_mb: exact(bytesToMb(used), 6),
-    available_mb: free === null ? null : exact(bytesToMb(free), 6),
-    percent_used: formatPercent(usagePercent(used, limit)),
-    limit_bytes: limit === null ? null : safeNumber(limit),
-    used_bytes: safeNumber(used),
-    reserved_bytes: safeNumber(reserved),
-    available_bytes: free === null ? null : safeNumber(free)
-  }
-}
-
-const gbBlock = (used: bigint, reserved: bigint, limit: bigint | null) => {
-  const free = available(limit, used, reserved)
-  return {
-    limit_gb: limit === null ? null : exact(bytesToGb(limit), 9),
-    used_gb: exact(bytesToGb(used), 9),
-    available_gb: free === null ? null : exact(bytesToGb(free), 9),
-    percent_used: formatPercent(usagePercent(used, limit)),
-    limit_bytes: limit === null ? null : safeNumber(limit),
-    used_bytes: safeNumber(used),
-    reserved_bytes: safeNumber(reserved),
-    available_bytes: free === null ? null : safeNumber(free)
-  }
-}
-
 /** The plan's quota shape, with exact bytes beside each figure; Free reads 0 % of 0, unlimited reads null. */
 export const quotaJson = (sheet: Sheet, tier: TierId, period: string, used: Usage, held: Usage): QuotaView => {
   const limits = limitsOf(tierOf(sheet, tier))
   const { start, end } = periodBounds(period)
-  const requestsAvailable = available(limits.requests, used.requests, held.requests)
+  const requestsAvailable = availableBytes(limits.requests, used.requests, held.requests)
   return {
     tier,
     period: { start: start.toISOString(), end: end.toISOString() },
     storage: {
-      redis: mbBlock(used.redisBytes, held.redisBytes, limits.redisBytes),
-      jettythunder: gbBlock(used.storageBytes, held.storageBytes, limits.storageBytes)
+      redis: quotaBlock("mb", used.redisBytes, held.redisBytes, limits.redisBytes),
+      jettythunder: quotaBlock("gb", used.storageBytes, held.storageBytes, limits.storageBytes)
     },
-    bandwidth: gbBlock(used.bandwidthBytes, held.bandwidthBytes, limits.bandwidthBytes),
+    bandwidth: quotaBlock("gb", used.bandwidthBytes, held.bandwidthBytes, limits.bandwidthBytes),
     requests: {
-      limit: limits.requests === null ? null : safeNumber(limits.requests),
-      used: safeNumber(used.requests),
-      reserved: safeNumber(held.requests),
-      available: requestsAvailable === null ? null : safeNumber(requestsAvailable),
+      limit: limits.requests === null ? null : exactJsonNumber(limits.requests),
+      used: exactJsonNumber(used.requests),
+      reserved: exactJsonNumber(held.requests),
+      available: requestsAvailable === null ? null : exactJsonNumber(requestsAvailable),
       percent_used: formatPercent(usagePercent(used.requests, limits.requests))
     }
   }
@@ -142,7 +106,7 @@ export class Reports extends Context.Service<Reports, ReportsShape>()("enforcer/
         // per user and month: the highest tier billed in it (subscription at period start, upgrades on change)
         const rows = yield* database.use((db) =>
           db
-            .selectFrom("usage_ledger")
+            .selectFrom("usage_all")
             .select([
               sql<string>`to_char(period_start, 'YYYY-MM')`.as("month"),
               "user_id",
@@ -163,7 +127,7 @@ export class Reports extends Context.Service<Reports, ReportsShape>()("enforcer/
           const allowance = sumMoney(billed.map((u) => tierEconomics(sheet, u.tier as TierId).cost))
           // bandwidth is usage-priced (transfer pricing), booked per user and month
           const bandwidthCost: Money = sumMoney(users.map((u) =>
-            roundMoney(BigDecimal.multiply(bytesToGb(BigInt(u.bandwidth)), sheet.unit_prices.bandwidth_per_gb))
+            roundMoney(priceOfBytes(BigInt(u.bandwidth), sheet.unit_prices.bandwidth_per_gb))
           ))
           const cost = BigDecimal.sum(allowance, bandwidthCost)
           const gross = BigDecimal.subtract(revenue, cost)
@@ -171,7 +135,7 @@ export class Reports extends Context.Service<Reports, ReportsShape>()("enforcer/
           out.push({
             month,
             active_users: billed.length,
-            paying_users: billed.filter((u) => !BigDecimal.isZero(BigDecimal.fromStringUnsafe(u.revenue!))).length,
+            paying_users: billed.filter((u) => isPayingTier(u.tier as TierId)).length,
             revenue: formatMoney(revenue),
             allowance_cost: formatMoney(allowance),
             bandwidth_cost: formatMoney(bandwidthCost),
@@ -194,8 +158,8 @@ export class Reports extends Context.Service<Reports, ReportsShape>()("enforcer/
               tier: s.tier,
               period: s.period,
               dimension: a.dimension,
-              used: safeNumber(a.used),
-              limit: safeNumber(a.limit),
+              used: exactJsonNumber(a.used),
+              limit: exactJsonNumber(a.limit),
               percent: formatPercent(a.percent),
               message: a.message
             })

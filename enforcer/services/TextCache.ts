@@ -3,13 +3,14 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { cacheRequest, NO_USAGE, textCacheWrite, tierOf } from "../../model/index.ts"
+import { cacheRequest, NO_USAGE, textCacheWrite, tierOf, ttlCeiling, ttlProblem, type Usage } from "../../model/index.ts"
 import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { Database } from "../db/Database.ts"
 import { appendLedger } from "../db/ledger.repository.ts"
 import { type Contention, type DatabaseError, InvalidRequest, type QuotaDenied, type RedisUnavailable, type UnknownUser } from "../errors.ts"
 import { PriceSheet } from "../quota/PriceSheet.ts"
-import { QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
+import { type CommitEffect, QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
+import { UsageRecorder } from "../quota/UsageRecorder.ts"
 import { TimeSource } from "../quota/TimeSource.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
@@ -44,76 +45,69 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
       const redis = yield* RedisClient
       const sheet = yield* PriceSheet
       const time = yield* TimeSource
+      const recorder = yield* UsageRecorder
 
-      const record = (res: Reservation, now: number, redisBytes: bigint) =>
-        database.use((db) =>
-          appendLedger(db, [{
-            userId: res.userId,
-            period: res.period,
-            occurredAt: new Date(now),
-            kind: "cache_request",
-            opId: res.id,
-            requests: 1n,
-            redisBytes
-          }])
-        )
+      /**
+       * Count a request durably and apply its effect on the entry (written or deleted) in Redis, as one step a client
+       * that leaves cannot cut in half. If Redis refuses the effect, the count is voided: a request answered 503 is
+       * never billed, and one billed always did what it said.
+       */
+      const countWithEffect = (res: Reservation, now: number, usage: Usage, effect: CommitEffect) =>
+        Effect.uninterruptible(Effect.gen(function*() {
+          yield* recorder.count(res, now, "cache_request", { commit: false })
+          yield* quota.commit(res, usage, effect).pipe(
+            Effect.tapError(() =>
+              recorder.book({
+                userId: res.userId,
+                period: res.period,
+                at: now,
+                kind: "void",
+                requests: -usage.requests,
+                redisBytes: -usage.redisBytes
+              }).pipe(Effect.ignore)
+            )
+          )
+        }))
 
       const put: TextCacheShape["put"] = (userId, key, value, ttlSeconds) =>
         Effect.scoped(Effect.gen(function*() {
           const size = BigInt(Buffer.byteLength(value, "utf8"))
           const snap = yield* quota.snapshot(userId)
-          const max = tierOf(sheet, snap.tier).ttl.text_max_seconds
-          const ttl = ttlSeconds ?? Math.min(DEFAULT_TEXT_TTL_SECONDS, max)
-          if (ttl < 1 || ttl > max) {
-            return yield* new InvalidRequest({
-              code: "invalid_ttl",
-              field: "ttl",
-              message: `ttl must be between 1 and ${max} seconds on the ${tierOf(sheet, snap.tier).name} tier, got ${ttl}`
-            })
-          }
-          const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key })
+          const tier = tierOf(sheet, snap.tier)
+          const ttl = ttlSeconds ?? Math.min(DEFAULT_TEXT_TTL_SECONDS, ttlCeiling(tier, "text"))
+          const problem = ttlProblem(tier, "text", ttl)
+          if (problem !== undefined) return yield* new InvalidRequest({ code: "invalid_ttl", field: "ttl", message: problem })
+          const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key, batch: recorder.batch() })
           const now = yield* time.now
-          yield* record(res, now, size)
           const expiresAt = now + ttl * 1000
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
+          yield* countWithEffect(res, now, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
             _tag: "CachePut",
             cacheKey: key,
             value,
             ttlMs: ttl * 1000,
             expiresAt
-          }).pipe(
-            // the value was not stored: the request must not stay billed
-            Effect.tapError(() =>
-              database.use((db) =>
-                appendLedger(db, [{ userId, period: res.period, occurredAt: new Date(now), kind: "void", opId: res.id, requests: -1n }])
-              ).pipe(Effect.ignore)
-            )
-          )
+          })
           return { key, sizeBytes: size, ttlSeconds: ttl, expiresAt: new Date(expiresAt) }
         }))
 
       const get: TextCacheShape["get"] = (userId, key) =>
         Effect.scoped(Effect.gen(function*() {
-          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_get" })
+          // the entry is read in the admission's own step: one round trip to Redis, then the group commit
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_get", read: key, batch: recorder.batch() })
           const now = yield* time.now
-          const k = tenantKeys(config.keyPrefix, userId)
+          yield* recorder.count(res, now, "cache_request")
           // the accounting's expiry is authoritative: an entry past it is a miss even if Redis has not evicted it yet
-          const [value, exp] = yield* redis.run((r) =>
-            Promise.all([r.get(k.cacheEntry(key)), r.zscore(k.cacheExp, key)])
-          )
-          yield* record(res, now, 0n)
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n })
-          return value !== null && exp !== null && Number(exp) > now ? value : undefined
+          const read = res.read
+          return read?.value != null && read.expiresAt !== null && read.expiresAt > now ? read.value : undefined
         }))
 
       const remove: TextCacheShape["remove"] = (userId, key) =>
         Effect.scoped(Effect.gen(function*() {
-          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_delete" })
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_delete", batch: recorder.batch() })
           const now = yield* time.now
           const k = tenantKeys(config.keyPrefix, userId)
           const existed = (yield* redis.run((r) => r.hexists(k.cacheSizes, key))) === 1
-          yield* record(res, now, 0n)
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n }, { _tag: "CacheDelete", cacheKey: key })
+          yield* countWithEffect(res, now, { ...NO_USAGE, requests: 1n }, { _tag: "CacheDelete", cacheKey: key })
           return existed
         }))
 

@@ -1,49 +1,117 @@
-// A TCP proxy in front of the real Redis that a test can cut and restore: Redis "going away" for one service only,
-// without stopping the Redis other test files use.
+// A TCP proxy in front of a real backend (Redis, PostgreSQL, S3) that a test can break in the ways networks break,
+// for one service only, without touching the backend other test files use:
+// - cut: every open connection is reset (a failover, pg_terminate_backend, a dropped link); new ones work;
+// - down/up: connections are refused until `up` (the backend is gone);
+// - blackhole: bytes go nowhere and nothing is answered, on open and new connections alike (a dead route: the client
+//   only notices through its own deadlines); `heal` resets the connections that lost bytes, as TCP eventually would;
+// - slow: every chunk is delayed (a congested link).
 import { createServer, type Server, type Socket, connect } from "node:net"
 
 export interface TcpProxy {
   readonly port: number
+  readonly cut: () => void
   readonly down: () => Promise<void>
   readonly up: () => Promise<void>
+  readonly blackhole: () => void
+  readonly slow: (delayMs: number) => void
+  /** Back to a clean link from blackhole or slow (not from down: use `up`). */
+  readonly heal: () => void
+  /** Connections accepted so far (a test can wait for a client to reconnect). */
+  readonly accepted: () => number
   readonly close: () => Promise<void>
 }
 
+interface Link {
+  readonly client: Socket
+  readonly upstream: Socket
+  lostBytes: boolean
+}
+
 export const startTcpProxy = async (targetHost: string, targetPort: number): Promise<TcpProxy> => {
-  const sockets = new Set<Socket>()
+  const links = new Set<Link>()
+  let mode: "open" | "blackhole" = "open"
+  let delayMs = 0
+  let accepted = 0
+
+  const forward = (link: Link, from: Socket, to: Socket) => {
+    // chunks keep their order under a delay: each waits for the one before it
+    let queue = Promise.resolve()
+    from.on("data", (chunk: Buffer) => {
+      if (mode === "blackhole") {
+        link.lostBytes = true
+        return
+      }
+      if (delayMs === 0) {
+        to.write(chunk)
+        return
+      }
+      const wait = delayMs
+      queue = queue.then(() => new Promise<void>((r) => setTimeout(r, wait))).then(() => {
+        if (!to.destroyed) to.write(chunk)
+      })
+    })
+  }
+
   const make = (): Server =>
     createServer((client) => {
+      accepted++
       const upstream = connect(targetPort, targetHost)
-      sockets.add(client)
-      sockets.add(upstream)
-      client.pipe(upstream)
-      upstream.pipe(client)
+      const link: Link = { client, upstream, lostBytes: false }
+      links.add(link)
+      forward(link, client, upstream)
+      forward(link, upstream, client)
       const drop = () => {
         client.destroy()
         upstream.destroy()
-        sockets.delete(client)
-        sockets.delete(upstream)
+        links.delete(link)
       }
       client.on("error", drop).on("close", drop)
       upstream.on("error", drop).on("close", drop)
     })
+
+  const resetAll = (which: (l: Link) => boolean) => {
+    for (const l of [...links]) {
+      if (!which(l)) continue
+      l.client.resetAndDestroy()
+      l.upstream.destroy()
+      links.delete(l)
+    }
+  }
+
   let server = make()
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()))
   const port = (server.address() as { port: number }).port
+  let listening = true
   const down = async () => {
+    if (!listening) return
+    listening = false
     await new Promise<void>((r) => {
       server.close(() => r())
-      for (const s of sockets) s.destroy()
-      sockets.clear()
+      resetAll(() => true)
     })
   }
   return {
     port,
+    cut: () => resetAll(() => true),
     down,
     up: async () => {
+      if (listening) return
       server = make()
       await new Promise<void>((r, j) => server.once("error", j).listen(port, "127.0.0.1", () => r()))
+      listening = true
     },
+    blackhole: () => {
+      mode = "blackhole"
+    },
+    slow: (ms) => {
+      delayMs = ms
+    },
+    heal: () => {
+      mode = "open"
+      delayMs = 0
+      resetAll((l) => l.lostBytes)
+    },
+    accepted: () => accepted,
     close: down
   }
 }

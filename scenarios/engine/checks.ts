@@ -1,23 +1,18 @@
 // A scenario's checks (e.g. the plan's success metrics) evaluated on its projection: pass or fail, with the figure.
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded, formatFixed, formatUsd } from "../../model/index.ts"
+import { divideRounded, formatFixed, formatUsd, unitEconomicsVerdict } from "../../model/index.ts"
 import type { Check as ReportCheck } from "./summaryContract.ts"
 import type { Check } from "../scenario/schema.ts"
-import type { MonthResult, Projection } from "./project.ts"
+import { OUTPUT_CATALOGUE } from "./outputCatalogue.ts"
+import { monthOutput, type OutputRatio } from "./outputs.ts"
+import type { Projection } from "./project.ts"
 import { payingUsers } from "./summaryJson.ts"
 
-interface Ratio {
-  readonly num: BigDecimal.BigDecimal
-  readonly den: BigDecimal.BigDecimal
-}
+type Ratio = OutputRatio
 
-const dec = (n: number) => BigDecimal.fromBigInt(BigInt(n))
-const HUNDRED = dec(100)
-const ONE = dec(1)
-
-const moneyMetrics = new Set(["revenue", "variable_costs", "gross_profit", "net_profit", "cumulative_net_profit", "unit_contribution"])
-const pctMetrics = new Set(["gross_margin_pct", "net_margin_pct", "paying_churn_pct"])
+const isPct = (metric: Check["metric"]) => OUTPUT_CATALOGUE[metric].unit === "pct"
+const isMoney = (metric: Check["metric"]) => OUTPUT_CATALOGUE[metric].unit === "usd"
 
 /** num/den ≥ bound ⇔ num ≥ bound·den (den > 0) */
 const atLeast = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isGreaterThanOrEqualTo(r.num, BigDecimal.multiply(bound, r.den))
@@ -25,15 +20,15 @@ const atMost = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isLessThan
 const above = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isGreaterThan(r.num, BigDecimal.multiply(bound, r.den))
 const below = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isLessThan(r.num, BigDecimal.multiply(bound, r.den))
 
-const shown = (metric: string, r: Ratio): string => {
+const shown = (metric: Check["metric"], r: Ratio): string => {
   // two decimals: a check decides on the exact ratio, and 1.96% shown as "2.0%" would read like a wrong verdict
-  if (pctMetrics.has(metric)) return `${formatFixed(divideRounded(r.num, r.den, 2, "half-even"), 2)}%`
-  if (moneyMetrics.has(metric)) return formatUsd(divideRounded(r.num, r.den, 2, "half-even"))
+  if (isPct(metric)) return `${formatFixed(divideRounded(r.num, r.den, 2, "half-even"), 2)}%`
+  if (isMoney(metric)) return formatUsd(divideRounded(r.num, r.den, 2, "half-even"))
   return BigDecimal.format(BigDecimal.normalize(divideRounded(r.num, r.den, 0, "half-even")))
 }
 
-const bound = (metric: string, b: BigDecimal.BigDecimal) =>
-  pctMetrics.has(metric) ? `${BigDecimal.format(b)}%` : moneyMetrics.has(metric) ? formatUsd(b) : BigDecimal.format(b)
+const bound = (metric: Check["metric"], b: BigDecimal.BigDecimal) =>
+  isPct(metric) ? `${BigDecimal.format(b)}%` : isMoney(metric) ? formatUsd(b) : BigDecimal.format(b)
 
 const targetText = (c: Check): string => {
   const parts: Array<string> = []
@@ -44,48 +39,17 @@ const targetText = (c: Check): string => {
   return parts.join(" and ")
 }
 
-const ratioOf = (c: Check, p: Projection, i: number): Ratio | string => {
-  const m: MonthResult = p.months[i]!
-  const prev = i === 0 ? p.input.flows.start : p.months[i - 1]!.users
-  switch (c.metric) {
-    case "users":
-      return { num: dec(m.users.reduce((a, b) => a + b, 0)), den: ONE }
-    case "paying_users":
-      return { num: dec(payingUsers(m)), den: ONE }
-    case "revenue":
-      return { num: m.revenue, den: ONE }
-    case "variable_costs":
-      return { num: m.variableCosts, den: ONE }
-    case "gross_profit":
-      return { num: m.grossProfit, den: ONE }
-    case "net_profit":
-      return { num: m.netProfit, den: ONE }
-    case "cumulative_net_profit":
-      return { num: m.cumulativeNetProfit, den: ONE }
-    case "gross_margin_pct":
-    case "net_margin_pct":
-      if (BigDecimal.isZero(m.revenue)) return "no revenue in that month"
-      return { num: BigDecimal.multiply(c.metric === "gross_margin_pct" ? m.grossProfit : m.netProfit, HUNDRED), den: m.revenue }
-    case "paying_churn_pct": {
-      // paying users lost this month over the paying users the month started with
-      const base = prev.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
-      if (base === 0) return "no paying users at the start of that month"
-      const churned = m.churned.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
-      return { num: dec(churned * 100), den: dec(base) }
-    }
-    case "unit_contribution": {
-      const users = payingUsers(m)
-      return { num: m.grossProfit, den: dec(users) }
-    }
-  }
-}
+const ratioOf = (c: Check, p: Projection, i: number): Ratio | string =>
+  monthOutput(p.months[i]!, c.metric, i === 0 ? p.input.flows.start : p.months[i - 1]!.users)
+
+const atPayingUsers = (c: Check) => c.metric === "unit_contribution" || c.metric === "positive_unit_economics"
 
 /** Evaluates each check; the month is the check's own, else the last (unit_contribution: first month with N paying users). */
 export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): ReadonlyArray<ReportCheck> =>
   checks.map((c) => {
     const keys = p.input.monthKeys
     let i: number
-    if (c.metric === "unit_contribution") {
+    if (atPayingUsers(c)) {
       const n = c.at_paying_users ?? 0
       i = p.months.findIndex((m) => payingUsers(m) >= n && payingUsers(m) > 0)
       if (i < 0) return { name: c.name, target: targetText(c), value: `never ${n} paying users in the horizon`, pass: false }
@@ -94,8 +58,13 @@ export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): Rea
       if (i < 0) return { name: c.name, target: targetText(c), value: `${c.month} is outside ${keys[0]} – ${keys.at(-1)}`, pass: false }
     }
     const r = ratioOf(c, p, i)
-    const where = c.metric === "unit_contribution" ? ` per paying user in ${keys[i]} (${payingUsers(p.months[i]!)} paying)` : ` in ${keys[i]}`
+    const where = atPayingUsers(c) ? ` per paying user in ${keys[i]} (${payingUsers(p.months[i]!)} paying)` : ` in ${keys[i]}`
     if (typeof r === "string") return { name: c.name, target: targetText(c), value: r + where, pass: false }
+    if (c.metric === "positive_unit_economics") {
+      // gross profit is the contribution: every variable cost, support included, before fixed costs
+      const v = unitEconomicsVerdict(p.months[i]!.grossProfit, BigInt(payingUsers(p.months[i]!)))
+      return { name: c.name, target: "contribution per paying user > $0.00 (before fixed costs)", value: shown(c.metric, r) + where, pass: v.positive }
+    }
     const pass = (c.min === undefined || atLeast(r, c.min)) && (c.max === undefined || atMost(r, c.max)) &&
       (c.above === undefined || above(r, c.above)) && (c.below === undefined || below(r, c.below))
     return { name: c.name, target: targetText(c), value: shown(c.metric, r) + where, pass }

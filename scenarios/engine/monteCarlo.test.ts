@@ -8,7 +8,7 @@ import { prepare } from "./prepare.ts"
 import { project } from "./project.ts"
 import { Rng } from "../montecarlo/prng.ts"
 import { figuresOf, newRunFigures } from "./runFigures.ts"
-import { drawnRuns, FIGURES, fillFigures } from "./simulation.ts"
+import { drawnRuns, FIGURES, fillFigures } from "./scenarioSimulation.ts"
 import { scenarioOf } from "./testScenario.ts"
 
 describe("Monte Carlo", () => {

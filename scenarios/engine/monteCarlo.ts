@@ -4,9 +4,9 @@ import { runMonteCarlo } from "../montecarlo/pool.ts"
 import type { MonteCarlo } from "./summaryContract.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { monthKeyAt } from "./prepare.ts"
-import type { SimulationPayload } from "./simulation.ts"
+import type { SimulationPayload } from "./scenarioSimulation.ts"
 
-export const SIMULATION_MODULE = new URL("./simulation.ts", import.meta.url)
+export const SIMULATION_MODULE = new URL("./scenarioSimulation.ts", import.meta.url)
 
 export interface MonteCarloRun {
   readonly runs: number
@@ -14,6 +14,8 @@ export interface MonteCarloRun {
   /** default: all cores */
   readonly workers?: number
   readonly onProgress?: (done: number, total: number) => void
+  /** Ctrl-C: aborting stops the runs and rejects */
+  readonly signal?: AbortSignal
 }
 
 export interface MonteCarloJson extends MonteCarlo {
@@ -34,9 +36,10 @@ export const monteCarloOf = async (loaded: LoadedScenario, options: MonteCarloRu
     runs: options.runs,
     seed: options.seed,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.signal === undefined ? {} : { signal: options.signal })
   })
-  const monthKeys = loaded.state.scenario.horizon_months
+  const horizonMonths = loaded.state.scenario.horizon_months
   const keyOf = (i: number) => monthKeyAt(loaded.state.scenario.start, i)
   return {
     runs: result.runs,
@@ -46,7 +49,7 @@ export const monteCarloOf = async (loaded: LoadedScenario, options: MonteCarloRu
     percentiles: Object.fromEntries(
       Object.entries(result.percentiles).map(([figure, bands]) => [
         figure,
-        bands.slice(0, monthKeys).map((b) => ({ month: keyOf(b.monthIndex), p5: twoPlaces(b.p5), p50: twoPlaces(b.p50), p95: twoPlaces(b.p95) }))
+        bands.slice(0, horizonMonths).map((b) => ({ month: keyOf(b.monthIndex), p5: twoPlaces(b.p5), p50: twoPlaces(b.p50), p95: twoPlaces(b.p95) }))
       ])
     ),
     p_break_even_by_month: result.pBreakEvenByMonth.map((p, i) => ({ month: keyOf(i), p }))

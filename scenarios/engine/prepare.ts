@@ -4,12 +4,14 @@ import * as BigDecimal from "effect/BigDecimal"
 import {
   allocateUnits,
   FULL_USAGE,
+  isPaidTier,
   JETTYTHUNDER_LINES,
   keptFraction,
   type Money,
   roundMoney,
   type Sheet,
   sumMoney,
+  supportPerUser,
   TIER_IDS,
   type TierId,
   tierOf,
@@ -81,13 +83,11 @@ const ppm = (d: BigDecimal.BigDecimal | undefined): number => (d === undefined ?
 const usageSeries = (scenario: Scenario, tier: TierId, dim: UsageDimension): FractionSeries | undefined =>
   scenario.usage?.[tier]?.[dim] ?? scenario.usage?.default?.[dim]
 
-/** Support per user of a tier: the scenario's amount (one for every paid tier, or per tier), else the sheet's for paid tiers. */
+/** Support per user of a tier: the scenario's amount (one for every paid tier, or per tier), else the model's rule. */
 const supportOf = (scenario: Scenario, sheet: Sheet, tier: TierId): BigDecimal.BigDecimal => {
   const s = scenario.support_per_user
-  const fallback = tier === "free" ? ZERO : sheet.support_per_user_month
-  if (s === undefined) return fallback
-  if (BigDecimal.isBigDecimal(s)) return tier === "free" ? ZERO : s
-  return s[tier] ?? fallback
+  if (s !== undefined && BigDecimal.isBigDecimal(s)) return isPaidTier(sheet, tier) ? s : ZERO
+  return supportPerUser(sheet, tier, s?.[tier])
 }
 
 const fixedSchedule = (state: ScenarioState, monthKeys: ReadonlyArray<string>) => {

@@ -7,6 +7,7 @@ import type { Sensitivity, TwoWay } from "./summaryContract.ts"
 import { asDecimal, domainOf, type InputValue, type NamedInput, numericInputs, toDomain } from "../scenario/inputs.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { DRAW_DECIMALS } from "../scenario/uncertain.ts"
+import { OUTPUT_CATALOGUE } from "./outputCatalogue.ts"
 import { type Output, outputValue } from "./outputs.ts"
 import { compileScenario } from "./compiled.ts"
 import { monthKeyAt } from "./prepare.ts"
@@ -17,7 +18,7 @@ const ONE = BigDecimal.fromBigInt(1n)
 
 /** An output figure as text: money and percentages with their decimals, counts whole. */
 export const outputText = (output: Output, v: BigDecimal.BigDecimal): string =>
-  output.endsWith("_pct") ? formatPercent(v) : output === "users" || output === "paying_users" ? BigDecimal.format(v) : formatMoney(v)
+  OUTPUT_CATALOGUE[output].unit === "pct" ? formatPercent(v) : OUTPUT_CATALOGUE[output].unit === "count" ? BigDecimal.format(v) : formatMoney(v)
 
 export const inputText = (v: InputValue): string =>
   typeof v === "number" ? String(v) : BigDecimal.format(BigDecimal.normalize(v))

@@ -1,10 +1,11 @@
 // The report layer's input contract: the scenario summary (summary.json), projection rows and caller checks/notes.
 // Money travels as decimal strings so nothing between the engine and the page can round it; statistics are floats.
 import { Result, Schema } from "effect"
+import { DECIMAL_TEXT } from "../../model/money.ts"
 
 /** A decimal string: "12", "-3.50", "1234.125". No exponent, no grouping, no blanks. */
 export const MoneyText = Schema.String.check(
-  Schema.isPattern(/^-?\d+(\.\d+)?$/, { message: 'expected a decimal string such as "1234.50" (no $, commas or exponent)' })
+  Schema.isPattern(DECIMAL_TEXT, { message: 'expected a decimal string such as "1234.50" (no $, commas or exponent)' })
 )
 
 export const MonthKey = Schema.String.check(
@@ -66,6 +67,9 @@ export const ScenarioSummary = Schema.Struct({
   scenario: Schema.String,
   months: Schema.Array(MonthFigures),
   break_even_month: Schema.NullOr(MonthKey),
+  // derived from the months' net profit when absent (hand-made summaries); the engine always writes them
+  break_even_sustained_month: Schema.optionalKey(Schema.NullOr(MonthKey)),
+  relapses: Schema.optionalKey(Schema.Array(Schema.Struct({ from: MonthKey, to: MonthKey }))),
   monte_carlo: Schema.optionalKey(MonteCarlo),
   sensitivity: Schema.optionalKey(Sensitivity),
   two_way: Schema.optionalKey(TwoWay)

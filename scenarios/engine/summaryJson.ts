@@ -1,7 +1,7 @@
 // A projection in the public JSON contract (summary.json, `econ run --json`) and as CSV rows (one per month × tier).
 // Money leaves as decimal strings with two places; counts as integers.
 import * as BigDecimal from "effect/BigDecimal"
-import { formatMoney, formatPercent, sumMoney } from "../../model/index.ts"
+import { breakEvenRun, formatMoney, formatPercent, payingUsersOf, sumMoney } from "../../model/index.ts"
 import type { MonthFigures, ProjectionRow, ScenarioSummary } from "./summaryContract.ts"
 import { LINES, REVENUE } from "./prepare.ts"
 import type { MonthResult, Projection } from "./project.ts"
@@ -39,22 +39,32 @@ export const monthJson = (p: Projection, m: MonthResult, i: number): MonthJson =
   }
 }
 
-/** Users of every tier but Free. */
-export const payingUsers = (m: MonthResult): number => m.users.reduce((a, n, k) => (k === 0 ? a : a + n), 0)
+/** Users of every tier but Free (the model's `payingUsersOf`). */
+export const payingUsers = (m: MonthResult): number => payingUsersOf(m.users)
 
 /** The deterministic part of the summary; Monte Carlo, sensitivity and the rest are added by runScenario. */
 export interface SummaryJson extends Omit<ScenarioSummary, "monte_carlo" | "sensitivity" | "two_way"> {
   readonly months: ReadonlyArray<MonthJson>
+  /** first month from which net profit stays ≥ 0 to the horizon (break_even_month is the first month it is ≥ 0) */
+  readonly break_even_sustained_month: string | null
+  /** months after the first break-even with a net loss again, as runs: [{ from: "2026-07", to: "2026-08" }] */
+  readonly relapses: ReadonlyArray<{ readonly from: string; readonly to: string }>
   /** first month whose cumulative net profit is ≥ 0 */
   readonly payback_month: string | null
 }
 
-export const summaryJson = (p: Projection): SummaryJson => ({
-  scenario: p.input.name,
-  months: p.months.map((m, i) => monthJson(p, m, i)),
-  break_even_month: p.breakEvenIndex < 0 ? null : p.input.monthKeys[p.breakEvenIndex]!,
-  payback_month: p.paybackIndex < 0 ? null : p.input.monthKeys[p.paybackIndex]!
-})
+export const summaryJson = (p: Projection): SummaryJson => {
+  const keys = p.input.monthKeys
+  const run = breakEvenRun(p.months.map((m) => BigDecimal.isNegative(m.netProfit)))
+  return {
+    scenario: p.input.name,
+    months: p.months.map((m, i) => monthJson(p, m, i)),
+    break_even_month: run.first < 0 ? null : keys[run.first]!,
+    break_even_sustained_month: run.sustained < 0 ? null : keys[run.sustained]!,
+    relapses: run.relapses.map((r) => ({ from: keys[r.from]!, to: keys[r.to]! })),
+    payback_month: p.paybackIndex < 0 ? null : keys[p.paybackIndex]!
+  }
+}
 
 /**
  * projection.csv rows: per month and tier, each line's share of the month's booked amount (largest remainder, so a

@@ -1,20 +1,18 @@
 // CSV for spreadsheets: the projection (month × tier) with a stable column order, and the A/B difference table.
 // RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break. Differences are exact.
 import * as BigDecimal from "effect/BigDecimal"
-import { formatMoney, formatPercent, percent } from "../../model/money.ts"
+import { DECIMAL_TEXT, formatMoney, formatPercent, percent } from "../../model/money.ts"
 import { COST_LINE_ORDER, costLines, figureUnit, figureValue } from "./figures.ts"
 import { monthsBetween } from "./format.ts"
 import { ReportInputError, type MonthFigures, type ProjectionRow, type ScenarioSummary } from "../engine/summaryContract.ts"
 
 export type Cell = string | number | bigint | boolean | null | undefined
 
-const NUMERIC = /^-?\d+(\.\d+)?$/
-
 /** One field, quoted only when needed. Text that a spreadsheet would run as a formula gets a leading quote (OWASP). */
 export const csvField = (value: Cell): string => {
   if (value === null || value === undefined) return ""
   let s = String(value)
-  if (typeof value === "string" && !NUMERIC.test(s) && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  if (typeof value === "string" && !DECIMAL_TEXT.test(s) && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -1,8 +1,17 @@
 // Named figures of a summary month (revenue, total_costs, cost.redis, …), derived exactly from the decimal strings.
 // Charts, tables and comparisons all read figures through here so a "total cost" means the same thing everywhere.
 import * as BigDecimal from "effect/BigDecimal"
+import { breakEvenRun } from "../../model/breakeven.ts"
 import { parseMoney, percent, sumMoney, type Money } from "../../model/money.ts"
 import { USAGE_LINES, type UsageLineName } from "../../model/usageCost.ts"
+import {
+  isOutputName,
+  OUTPUT_CATALOGUE,
+  type OutputsFor,
+  type OutputUnit,
+  outputUnit,
+  REPORT_FIGURES
+} from "../engine/outputCatalogue.ts"
 import { ReportInputError, type MonthFigures, type ScenarioSummary } from "../engine/summaryContract.ts"
 
 /** Known cost lines in the order finance reads them (the model's usage lines, then support); unknown lines follow, A→Z. */
@@ -58,42 +67,21 @@ export const totalUsers = (m: MonthFigures): number => Object.values(m.users).re
 export const netMarginPct = (m: MonthFigures): BigDecimal.BigDecimal | undefined =>
   percent(moneyOf(m.net_profit, `${m.month}.net_profit`), moneyOf(m.revenue, `${m.month}.revenue`))
 
-/** Figures a chart or comparison can ask for by name. `cost.<line>` selects one cost line. */
-export type FigureName =
-  | "revenue"
-  | "variable_costs"
-  | "total_costs"
-  | "gross_profit"
-  | "gross_margin_pct"
-  | "fixed"
-  | "net_profit"
-  | "net_margin_pct"
-  | "cumulative_net_profit"
-  | "jettythunder_pool"
-  | "users"
-  | `cost.${string}`
+/** Figures a chart or comparison can ask for by name (the catalogue's report figures). `cost.<line>` selects one cost line. */
+export type FigureName = OutputsFor<"report"> | `cost.${string}`
 
-export const FIGURE_LABELS: Readonly<Record<string, string>> = {
-  revenue: "Revenue",
-  variable_costs: "Variable costs",
-  total_costs: "Total costs",
-  gross_profit: "Gross profit",
-  gross_margin_pct: "Gross margin",
-  fixed: "Fixed costs",
-  net_profit: "Net profit",
-  net_margin_pct: "Net margin",
-  cumulative_net_profit: "Cumulative net profit",
-  jettythunder_pool: "JettyThunder pool",
-  users: "Users"
-}
+export const FIGURE_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  REPORT_FIGURES.map((n) => [n, OUTPUT_CATALOGUE[n].label])
+)
 
 export const figureLabel = (figure: string): string =>
-  figure.startsWith("cost.") ? `Cost: ${costLineLabel(figure.slice(5))}` : (FIGURE_LABELS[figure] ?? figure.replace(/_/g, " "))
+  figure.startsWith("cost.")
+    ? `Cost: ${costLineLabel(figure.slice(5))}`
+    : isOutputName(figure) ? OUTPUT_CATALOGUE[figure].label : figure.replace(/_/g, " ")
 
-export type FigureUnit = "usd" | "pct" | "count"
+export type FigureUnit = OutputUnit
 
-export const figureUnit = (figure: string): FigureUnit =>
-  figure.endsWith("_pct") ? "pct" : figure === "users" ? "count" : "usd"
+export const figureUnit = (figure: string): FigureUnit => outputUnit(figure)
 
 /** The exact value of a figure in a month; undefined when the month lacks it (e.g. a cost line that starts later). */
 export const figureValue = (m: MonthFigures, figure: string): BigDecimal.BigDecimal | undefined => {
@@ -127,3 +115,24 @@ export const figureValue = (m: MonthFigures, figure: string): BigDecimal.BigDeci
 /** Plotting only: a float for the y position of a mark. Never feed this back into money arithmetic. */
 export const plotNumber = (value: BigDecimal.BigDecimal | string): number =>
   typeof value === "string" ? Number(value) : BigDecimal.toNumberUnsafe(value)
+
+export interface BreakEvenMonths {
+  /** first month with net profit ≥ 0 */
+  readonly first: string | null
+  /** first month from which net profit stays ≥ 0 to the horizon */
+  readonly sustained: string | null
+  /** loss months after the first break-even, as runs */
+  readonly relapses: ReadonlyArray<{ readonly from: string; readonly to: string }>
+}
+
+/** Break-even of a summary read from its months' net profit, by the model's one rule (`breakEvenRun`). */
+export const breakEvenMonths = (summary: Pick<ScenarioSummary, "months">): BreakEvenMonths => {
+  const ms = summary.months
+  const run = breakEvenRun(ms.map((m) => BigDecimal.isNegative(moneyOf(m.net_profit, `${m.month}.net_profit`))))
+  const key = (i: number) => (i < 0 ? null : ms[i]!.month)
+  return {
+    first: key(run.first),
+    sustained: key(run.sustained),
+    relapses: run.relapses.map((r) => ({ from: ms[r.from]!.month, to: ms[r.to]!.month }))
+  }
+}

@@ -11,6 +11,14 @@ export const monthDate = (key: string): Date => new Date(Date.UTC(Number(key.sli
 /** "2026-03" → "Mar 2026" */
 export const monthLabel = (key: string): string => `${MONTHS[Number(key.slice(5, 7)) - 1] ?? "?"} ${key.slice(0, 4)}`
 
+/** A run of months: "Jul 2026", "Jul–Aug 2026", "Dec 2026–Jan 2027". */
+export const monthRangeLabel = (from: string, to: string): string =>
+  from === to
+    ? monthLabel(from)
+    : from.slice(0, 4) === to.slice(0, 4)
+    ? `${MONTHS[Number(from.slice(5, 7)) - 1] ?? "?"}–${monthLabel(to)}`
+    : `${monthLabel(from)}–${monthLabel(to)}`
+
 /** Axis tick for a month date: "Jan 2026" in January, otherwise just "Apr", so a 36-month axis stays legible. */
 export const monthTick = (d: Date): string =>
   d.getUTCMonth() === 0 ? `${MONTHS[0]} ${d.getUTCFullYear()}` : (MONTHS[d.getUTCMonth()] ?? "")

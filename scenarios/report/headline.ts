@@ -2,8 +2,9 @@
 // and horizon revenue/net/margin, and the Monte Carlo odds. Shared by the HTML page and the terminal table.
 import * as BigDecimal from "effect/BigDecimal"
 import { paybackMonth, troughMonth } from "./charts/breakEven.ts"
-import { moneyOf, netMarginPct } from "./figures.ts"
-import { monthLabel, monthsBetween, pctOf, usd } from "./format.ts"
+import { formatUsd } from "../../model/money.ts"
+import { breakEvenMonths, moneyOf, netMarginPct } from "./figures.ts"
+import { monthLabel, monthRangeLabel, monthsBetween, pctOf, usd } from "./format.ts"
 import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 
 export interface MonthHeadline {
@@ -26,18 +27,22 @@ export interface Headline {
   readonly first: string
   readonly last: string
   readonly months: number
-  /** the break-even month and its position (1 = first month); null when there is none within the horizon */
+  /** the first month with net profit ≥ 0 and its position (1 = first month); null when there is none within the horizon */
   readonly breakEven: MonthIndex | null
+  /** the first month from which net profit stays ≥ 0 to the horizon */
+  readonly sustained: MonthIndex | null
+  /** loss months after the first break-even, as text: ["Jul–Aug 2026"] */
+  readonly relapses: ReadonlyArray<string>
   /** first month with cumulative net profit ≥ 0 */
   readonly payback: MonthIndex | null
-  /** the lowest cumulative net profit and its month, when it goes below zero */
+  /** the cash to raise: minus the lowest cumulative net profit, and its month, when it goes below zero */
   readonly trough: { readonly amount: string; readonly month: string } | null
   readonly month12: MonthHeadline | null
   readonly horizon: MonthHeadline
   readonly monteCarlo: {
     readonly runs: number
     readonly seed: string
-    /** P(break-even by month) at month 12, 24, … and the horizon, as "90%" */
+    /** P(sustained break-even by month) at month 12, 24, … and the horizon, as "90%" */
     readonly pBreakEven: ReadonlyArray<{ readonly month: string; readonly p: string }>
     /** cumulative net profit at the horizon, p5/p50/p95 (statistics over runs, shown to the whole dollar) */
     readonly cumulativeAtHorizon: { readonly p5: string; readonly p50: string; readonly p95: string } | null
@@ -83,6 +88,7 @@ export const headline = (summary: ScenarioSummary): Headline => {
   const last = months.at(-1)!
   const m12 = months[11]
   const trough = troughMonth(summary)
+  const be = breakEvenMonths(summary)
   const payback = paybackMonth(summary)
   const mc = summary.monte_carlo
   const pbe = mc?.p_break_even_by_month ?? []
@@ -93,9 +99,13 @@ export const headline = (summary: ScenarioSummary): Headline => {
     first: first.month,
     last: last.month,
     months: months.length,
-    breakEven: summary.break_even_month === null ? null : indexed(first.month, summary.break_even_month),
+    breakEven: be.first === null ? null : indexed(first.month, be.first),
+    sustained: be.sustained === null ? null : indexed(first.month, be.sustained),
+    relapses: be.relapses.map((r) => monthRangeLabel(r.from, r.to)),
     payback: payback === null ? null : indexed(first.month, payback),
-    trough: trough === undefined ? null : { amount: usd(trough.cumulative_net_profit), month: monthLabel(trough.month) },
+    trough: trough === undefined
+      ? null
+      : { amount: formatUsd(BigDecimal.negate(moneyOf(trough.cumulative_net_profit, `${trough.month}.cumulative_net_profit`))), month: monthLabel(trough.month) },
     month12: m12 === undefined || months.length <= 12 ? null : monthHeadline("Month 12", m12),
     horizon: monthHeadline(`Horizon (month ${months.length})`, last),
     monteCarlo:

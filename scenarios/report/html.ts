@@ -4,7 +4,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { formatUsd } from "../../model/money.ts"
 import { reportCharts, renderCharts, type RenderedChart, type ReportChartsOptions } from "./charts.ts"
 import { compareTable } from "./csv.ts"
-import { costLineLabel, costLines, figureLabel, moneyOf, netMarginPct, tiers, totalUsers, variableCosts } from "./figures.ts"
+import { breakEvenMonths, costLineLabel, costLines, figureLabel, moneyOf, netMarginPct, tiers, totalUsers, variableCosts } from "./figures.ts"
 import { count, escapeXml as esc, monthLabel, pctOf } from "./format.ts"
 import { headline, type MonthHeadline } from "./headline.ts"
 import { selectedMonths } from "./summaryTable.ts"
@@ -45,13 +45,14 @@ section { background: white; border: 1px solid var(--line); border-radius: 10px;
 .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; color: var(--ink); }
 .card.good { border-left: 4px solid var(--pos); }
 .card.bad { border-left: 4px solid var(--neg); }
+.card.warn { border-left: 4px solid #d97706; }
 .neg { color: var(--neg); }
 .pos { color: var(--pos); }
 ul.notes { margin: 0; padding-left: 20px; }
 ul.notes li { margin: 4px 0; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 20px; background: none; border: 0; padding: 0; }
 figure { margin: 0; background: white; border: 1px solid var(--line); border-radius: 10px; padding: 8px; }
-figure svg { display: block; width: 100%; max-width: 880px; height: auto; margin: 0 auto; }
+figure svg { display: block; width: 100%; height: auto; margin: 0 auto; }
 @media (max-width: 900px) { .kpis { grid-template-columns: 1fr; } }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; font-variant-numeric: tabular-nums; }
@@ -61,6 +62,7 @@ th:first-child, td:first-child { text-align: left; }
 td { text-align: right; }
 tr.year td { background: var(--soft); color: var(--ink); font-weight: 700; text-align: left; }
 tr.mark td { background: #f5f3ff; }
+tr.relapse td { background: #fef2f2; }
 td.text { text-align: left; white-space: normal; }
 .badge { display: inline-block; min-width: 52px; text-align: center; padding: 1px 8px; border-radius: 999px; font-weight: 700; font-size: 12px; }
 .badge.pass { background: #dcfce7; color: var(--pos); }
@@ -85,16 +87,20 @@ const monthCard = (h: MonthHeadline): string => `
 const kpiSection = (summary: ScenarioSummary, checks: ReadonlyArray<Check>): string => {
   const h = headline(summary)
   const cards: Array<string> = []
-  cards.push(`<div class="card ${h.breakEven === null ? "bad" : "good"}"><h3>Break-even</h3>
+  const relapse = h.relapses.length > 0
+  const sustained = h.sustained === null ? "no month from which net profit stays ≥ 0 to the horizon" : `sustained (net profit ≥ 0 to the horizon) from ${esc(monthLabel(h.sustained.month))}, month ${h.sustained.index}`
+  cards.push(`<div class="card ${h.breakEven === null || h.sustained === null ? "bad" : relapse ? "warn" : "good"}"><h3>Break-even</h3>
 <div class="big">${esc(h.breakEven === null ? "Not within horizon" : monthLabel(h.breakEven.month))}</div>
-<div class="sub">${h.breakEven !== null ? `month ${h.breakEven.index} of ${h.months}; ` : ""}${h.payback !== null ? `payback (cumulative net profit ≥ 0) ${esc(monthLabel(h.payback.month))}, month ${h.payback.index}` : "no payback (cumulative net profit ≥ 0) within the horizon"}</div></div>`)
+<div class="sub">${h.breakEven !== null ? `first month with net profit ≥ 0 (month ${h.breakEven.index} of ${h.months})` : ""}</div>
+${relapse ? `<div class="sub neg"><b>Net loss again in ${esc(h.relapses.join(", "))}</b></div>` : ""}
+<div class="sub">${h.breakEven !== null ? `${sustained}; ` : ""}${h.payback !== null ? `payback (cumulative net profit ≥ 0) ${esc(monthLabel(h.payback.month))}, month ${h.payback.index}` : "no payback (cumulative net profit ≥ 0) within the horizon"}</div></div>`)
   if (h.trough !== null)
-    cards.push(`<div class="card"><h3>Cash to fund</h3><div class="big neg">${esc(h.trough.amount)}</div>
-<div class="sub">lowest cumulative net profit, ${esc(h.trough.month)}</div></div>`)
+    cards.push(`<div class="card"><h3>Cash to raise</h3><div class="big">${esc(h.trough.amount)}</div>
+<div class="sub">the deepest the running total of net profit goes (${esc(h.trough.month)}): funding needed before the scenario pays for itself</div></div>`)
   if (h.monteCarlo !== null) {
     const mc = h.monteCarlo
     const cum = mc.cumulativeAtHorizon
-    cards.push(`<div class="card"><h3>Chance of break-even</h3><dl>
+    cards.push(`<div class="card"><h3>Chance of sustained break-even</h3><dl>
 ${mc.pBreakEven.map((d) => `<dt>by ${esc(d.month)}</dt><dd>${esc(d.p)}</dd>`).join("\n")}
 </dl><div class="sub">${esc(count(mc.runs))} Monte Carlo runs, seed ${esc(mc.seed)}${cum !== null ? `; cumulative net profit at ${esc(monthLabel(h.last))}: 90% of runs between ${esc(cum.p5)} and ${esc(cum.p95)}` : ""}</div></div>`)
   }
@@ -130,13 +136,18 @@ const chartsSection = (charts: ReadonlyArray<RenderedChart>): string =>
     .join("\n")}</section>`
 
 const monthlySection = (summary: ScenarioSummary): string => {
-  const be = summary.break_even_month
+  const runs = breakEvenMonths(summary)
+  const be = runs.first
+  const relapsed = new Set(runs.relapses.flatMap((r) => summary.months.filter((m) => m.month >= r.from && m.month <= r.to).map((m) => m.month)))
+  const mark = (month: string): string =>
+    month === be ? " ◆" : month === runs.sustained ? " ◆◆" : relapsed.has(month) ? " ▼" : ""
   const head = ["Month", "Users", "Revenue", "Variable costs", "Gross profit", "Gross margin", "Fixed costs", "Net profit", "Net margin", "Cumulative net", "JT pool"]
   const row = (m: MonthFigures): string => {
     const f = (k: keyof MonthFigures & string) => money(m[k] as string, `${m.month}.${k}`)
     const nm = netMarginPct(m)
     const vc = variableCosts(m)
-    return `<tr${m.month === be ? ' class="mark" title="break-even month"' : ""}><td>${esc(monthLabel(m.month))}${m.month === be ? " ◆" : ""}</td><td>${esc(count(totalUsers(m)))}</td><td>${f("revenue")}</td><td>${esc(formatUsd(vc))}</td><td>${f("gross_profit")}</td><td>${esc(m.gross_margin_pct)}%</td><td>${f("fixed")}</td><td>${f("net_profit")}</td><td${nm !== undefined && BigDecimal.isNegative(nm) ? ' class="neg"' : ""}>${nm === undefined ? "—" : esc(pctOf(nm))}</td><td>${f("cumulative_net_profit")}</td><td>${f("jettythunder_pool")}</td></tr>`
+    const cls = m.month === be || m.month === runs.sustained ? ' class="mark" title="break-even month"' : relapsed.has(m.month) ? ' class="relapse" title="net loss again after break-even"' : ""
+    return `<tr${cls}><td>${esc(monthLabel(m.month))}${mark(m.month)}</td><td>${esc(count(totalUsers(m)))}</td><td>${f("revenue")}</td><td>${esc(formatUsd(vc))}</td><td>${f("gross_profit")}</td><td>${esc(m.gross_margin_pct)}%</td><td>${f("fixed")}</td><td>${f("net_profit")}</td><td${nm !== undefined && BigDecimal.isNegative(nm) ? ' class="neg"' : ""}>${nm === undefined ? "—" : esc(pctOf(nm))}</td><td>${f("cumulative_net_profit")}</td><td>${f("jettythunder_pool")}</td></tr>`
   }
   const body: Array<string> = []
   let year = ""
@@ -150,7 +161,7 @@ const monthlySection = (summary: ScenarioSummary): string => {
   return `<section id="monthly"><h2>Month by month</h2><div class="table-wrap"><table>
 <thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>
 ${body.join("\n")}
-</tbody></table></div>${be !== null ? `<p class="period">◆ break-even month</p>` : ""}</section>`
+</tbody></table></div>${be !== null ? `<p class="period">◆ first break-even month${runs.sustained !== null && runs.sustained !== be ? "; ◆◆ sustained break-even (net profit ≥ 0 from here to the horizon)" : ""}${relapsed.size > 0 ? "; ▼ net loss again after break-even" : ""}</p>` : ""}</section>`
 }
 
 /** Users by tier and cost lines at every 3rd month (plus first and last): the detail behind the totals. */

@@ -3,7 +3,7 @@
 import { formatUsd } from "../../model/money.ts"
 import { moneyOf, totalUsers, variableCosts } from "./figures.ts"
 import { count, monthLabel } from "./format.ts"
-import { headline, monthIndexText } from "./headline.ts"
+import { type Headline, headline, monthIndexText } from "./headline.ts"
 import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 
 export interface SummaryTableOptions {
@@ -44,6 +44,17 @@ const nth = (n: number): string => {
   return `${n}${suffix}`
 }
 
+/** "Break-even: May 2026 (month 5) — net loss again in Jul–Aug 2026; sustained from Sep 2026 (month 9)" */
+export const breakEvenLines = (h: Headline): ReadonlyArray<string> => {
+  if (h.breakEven === null) return ["Break-even: not within the horizon"]
+  const first = `Break-even: ${monthIndexText(h.breakEven)}`
+  if (h.relapses.length === 0) return [first + (h.sustained === null ? "" : ", sustained to the horizon")]
+  return [
+    `${first}; net loss again in ${h.relapses.join(", ")}`,
+    `Sustained break-even (net profit ≥ 0 to the horizon): ${h.sustained === null ? "not within the horizon" : monthIndexText(h.sustained)}`
+  ]
+}
+
 export const formatSummaryTable = (summary: ScenarioSummary, options: SummaryTableOptions = {}): string => {
   const n = summary.months.length
   if (n === 0) return `Scenario ${summary.scenario}: no months\n`
@@ -62,13 +73,13 @@ export const formatSummaryTable = (summary: ScenarioSummary, options: SummaryTab
     rule,
     ...cells.map(line),
     "",
-    `Break-even: ${h.breakEven === null ? "not within the horizon" : monthIndexText(h.breakEven)}`,
+    ...breakEvenLines(h),
     `Payback (cumulative ≥ 0): ${h.payback === null ? "not within the horizon" : monthIndexText(h.payback)}`,
-    ...(h.trough !== null ? [`Lowest cumulative net profit: ${h.trough.amount} in ${h.trough.month}`] : [])
+    ...(h.trough !== null ? [`Cash to raise: ${h.trough.amount} (lowest cumulative net profit, ${h.trough.month})`] : [])
   ]
   if (h.monteCarlo !== null) {
     const mc = h.monteCarlo
-    out.push(`Monte Carlo (${count(mc.runs)} runs, seed ${mc.seed}): P(break-even) ${mc.pBreakEven.map((d) => `by ${d.month} ${d.p}`).join(", ")}`)
+    out.push(`Monte Carlo (${count(mc.runs)} runs, seed ${mc.seed}): P(sustained break-even) ${mc.pBreakEven.map((d) => `by ${d.month} ${d.p}`).join(", ")}`)
     if (mc.cumulativeAtHorizon !== null)
       out.push(`  cumulative net profit at ${monthLabel(h.last)}: p5 ${mc.cumulativeAtHorizon.p5}, median ${mc.cumulativeAtHorizon.p50}, p95 ${mc.cumulativeAtHorizon.p95}`)
   }

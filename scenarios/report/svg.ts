@@ -19,6 +19,18 @@ export interface ChartSpec {
   /** small print under the plot: sources, clipping, what a band means */
   readonly footnote?: string
   readonly plot: Plot.PlotOptions
+  /** a second, smaller plot drawn over the first (a zoom on a detail the main axis flattens), in plot pixels */
+  readonly inset?: Inset
+}
+
+export interface Inset {
+  readonly plot: Plot.PlotOptions
+  readonly title: string
+  /** top-left corner in the main plot's pixels, and size; the box is opaque so the main plot must be empty there */
+  readonly x: number
+  readonly y: number
+  readonly width: number
+  readonly height: number
 }
 
 export interface ChartSize {
@@ -92,6 +104,15 @@ const layoutLegend = (items: ReadonlyArray<LegendItem>, top: number, left: numbe
   return { svg: `<g aria-label="legend">${parts.join("")}</g>`, height: (row + 1) * rowHeight }
 }
 
+const renderInset = (inset: Inset, top: number): string => {
+  const { x, width, height } = inset
+  const y = top + inset.y
+  const titleHeight = 18
+  const body = renderPlotSvg(inset.plot, { width, height: height - titleHeight }).replace(/^<svg /, `<svg x="${x}" y="${y + titleHeight}" `)
+  return `<g aria-label="inset"><rect x="${x - 1}" y="${y - 1}" width="${width + 2}" height="${height + 2}" rx="6" fill="white" stroke="${INK.grid}"/>` +
+    `<text x="${x + 8}" y="${y + 14}" font-size="12" font-weight="700" fill="${INK.title}">${escapeXml(inset.title)}</text>${body}</g>`
+}
+
 /**
  * A finished chart: white background, title, subtitle, legend, the plot, a footnote. Fixed pixel size with a viewBox,
  * so it scales when inlined in HTML and renders the same in rsvg-convert, a browser or a slide.
@@ -113,6 +134,7 @@ export const renderChart = (spec: ChartSpec, size: ChartSize = CHART_SIZE): stri
   const plotHeight = height - y - foot
   if (plotHeight < 120) throw new Error(`renderChart: ${height}px is too short for "${spec.title}" (plot area ${plotHeight}px)`)
   const plot = renderPlotSvg(spec.plot, { width, height: plotHeight }).replace(/^<svg /, `<svg x="0" y="${y}" `)
+  const inset = spec.inset === undefined ? "" : renderInset(spec.inset, y)
   const footnote =
     spec.footnote === undefined
       ? ""
@@ -125,6 +147,7 @@ export const renderChart = (spec: ChartSpec, size: ChartSize = CHART_SIZE): stri
     ...head,
     legend.svg,
     plot,
+    inset,
     footnote,
     `</svg>`
   ].join("")

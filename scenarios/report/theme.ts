@@ -26,7 +26,8 @@ export const COLORS = {
   scenarioB: "#2563eb",
   low: "#f97316",
   high: "#0ea5e9",
-  breakEven: "#7c3aed"
+  breakEven: "#7c3aed",
+  relapse: "#d97706"
 } as const
 
 // Tableau 10 plus two, assigned by canonical cost-line position so a line keeps its colour across reports.

@@ -6,7 +6,7 @@ import { Effect, Exit, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import { fixture } from "./fixture.ts"
 import { ReportInputError } from "../engine/summaryContract.ts"
-import { writeFilesAtomically, writeReport } from "./write.ts"
+import { ReportWriteError, writeFilesAtomically, writeReport } from "./write.ts"
 
 const scratch = () => mkdtempSync(join(tmpdir(), "econ-report-"))
 
@@ -36,7 +36,7 @@ describe("writeReport", () => {
     const dir = scratch()
     writeFileSync(join(dir, "thesis.tex"), "precious")
     const exit = await Effect.runPromiseExit(writeReport(dir, fixture))
-    expect(Exit.isFailure(exit)).toBe(true)
+    expect(Option.getOrUndefined(Exit.findErrorOption(exit))).toBeInstanceOf(ReportWriteError)
     expect(String(exit)).toMatch(/not a report directory/)
     expect(readFileSync(join(dir, "thesis.tex"), "utf8")).toBe("precious")
   })
@@ -60,7 +60,7 @@ describe("writeReport", () => {
         { name: "no-such-dir/x.svg", content: "<svg/>" }
       ])
     )
-    expect(Exit.isFailure(exit)).toBe(true)
+    expect(Option.getOrUndefined(Exit.findErrorOption(exit))).toBeInstanceOf(ReportWriteError)
     expect(readdirSync(parent)).toEqual([])
   })
 
@@ -71,7 +71,7 @@ describe("writeReport", () => {
     writeFileSync(join(target, "summary.json"), "old")
     writeFileSync(join(target, "report.html"), "old")
     const exit = await Effect.runPromiseExit(writeFilesAtomically(target, [{ name: "a/b", content: "x" }]))
-    expect(Exit.isFailure(exit)).toBe(true)
+    expect(Option.getOrUndefined(Exit.findErrorOption(exit))).toBeInstanceOf(ReportWriteError)
     expect(readFileSync(join(target, "report.html"), "utf8")).toBe("old")
     expect(readdirSync(parent)).toEqual(["base"])
     expect(existsSync(join(target, "a"))).toBe(false)

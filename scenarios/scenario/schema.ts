@@ -1,32 +1,16 @@
 // The scenario file (YAML) as a Schema: what finance writes to plan prices and growth on top of the price sheet.
 // Numeric leaves may also be distributions; those are replaced by their point value before this schema runs (uncertain.ts).
 import * as BigDecimal from "effect/BigDecimal"
-import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as SchemaGetter from "effect/SchemaGetter"
-import * as SchemaIssue from "effect/SchemaIssue"
-import { Count, Decimal, Fraction, MEDIA_TYPES, TIER_IDS, type TierId } from "../../model/index.ts"
+import { CHECK_METRICS } from "../engine/outputCatalogue.ts"
+import { Count, DECIMAL_TEXT, Decimal, decimalFrom, DIMENSIONS, Fraction, MEDIA_TYPES, PAYING_TIERS, TIER_IDS, type TierId } from "../../model/index.ts"
 
 export const Month = Schema.String.check(
   Schema.isPattern(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Expected a month "YYYY-MM" such as "2026-01"' })
 )
 
-const SIGNED = /^-?\d+(\.\d+)?$/
-
 /** A decimal that may be negative (growth rates, check bounds on profit). Same reading rules as the sheet's Decimal. */
-export const SignedDecimal = Schema.Union([Schema.String, Schema.Finite]).pipe(
-  Schema.decodeTo(Schema.BigDecimal, {
-    decode: SchemaGetter.transformEffect((input: string | number) => {
-      const text = typeof input === "number" ? String(input) : input.trim()
-      return SIGNED.test(text)
-        ? Effect.succeed(BigDecimal.fromStringUnsafe(text))
-        : Effect.fail(
-          new SchemaIssue.InvalidValue({ message: `Expected a decimal such as "-0.02" or 70, got ${JSON.stringify(input)}` }, input)
-        )
-    }),
-    encode: SchemaGetter.transform((d: BigDecimal.BigDecimal) => BigDecimal.format(d))
-  })
-)
+export const SignedDecimal = decimalFrom(DECIMAL_TEXT, 'a decimal such as "-0.02" or 70')
 
 /** Rates move whole users with parts-per-million precision (engine/flows.ts), so they carry at most 6 decimals. */
 export const RATE_DECIMALS = 6
@@ -71,9 +55,9 @@ type TierMap<S extends Schema.Top, K extends TierId> = Schema.Struct<{ [k in K]:
 const tierMap = <S extends Schema.Top, K extends TierId>(value: S, ids: ReadonlyArray<K>): TierMap<S, K> =>
   Schema.Struct(Object.fromEntries(ids.map((id) => [id, Schema.optionalKey(value)])) as { [k in K]: Schema.optionalKey<S> })
 
-const PAID: ReadonlyArray<Exclude<TierId, "free">> = ["starter", "pro", "business", "enterprise"]
+const PAID = PAYING_TIERS
 
-export const USAGE_DIMENSIONS = ["requests", "redis", "storage", "bandwidth"] as const
+export const USAGE_DIMENSIONS = DIMENSIONS
 export type UsageDimension = (typeof USAGE_DIMENSIONS)[number]
 
 const UsageDims = Schema.Struct({
@@ -119,19 +103,8 @@ export const FixedCosts = Schema.Union([FixedCostItems, Schema.Array(FixedCostSt
   expected: "a map { item: amount } or a list of steps [{ from: YYYY-MM, costs: { item: amount } }]"
 })
 
-export const METRICS = [
-  "users",
-  "paying_users",
-  "revenue",
-  "variable_costs",
-  "gross_profit",
-  "gross_margin_pct",
-  "net_profit",
-  "net_margin_pct",
-  "cumulative_net_profit",
-  "paying_churn_pct",
-  "unit_contribution"
-] as const
+/** What a check may test: the catalogue's check metrics (engine/outputCatalogue.ts). */
+export const METRICS = CHECK_METRICS
 export type Metric = (typeof METRICS)[number]
 
 export const Check = Schema.Struct({
@@ -140,7 +113,7 @@ export const Check = Schema.Struct({
   metric: Schema.Literals(METRICS),
   /** month evaluated (default: the last); ignored by unit_contribution, which looks at the first month with `at_paying_users` */
   month: Schema.optionalKey(Month),
-  /** unit_contribution only: evaluated in the first month with at least this many paying users */
+  /** unit_contribution, positive_unit_economics: evaluated in the first month with at least this many paying users */
   at_paying_users: Schema.optionalKey(Count),
   /** inclusive bounds (≥ min, ≤ max) */
   min: Schema.optionalKey(SignedDecimal),
@@ -152,14 +125,15 @@ export const Check = Schema.Struct({
   source: Schema.optionalKey(Schema.String)
 }).check(
   Schema.makeFilter((c) =>
-    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined
+    c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined ||
+      c.metric === "positive_unit_economics"
       ? true
       : { path: ["min"], issue: "A check needs a bound: min, max, above or below" }
   ),
   Schema.makeFilter((c) =>
-    c.metric !== "unit_contribution" || c.at_paying_users !== undefined
+    (c.metric !== "unit_contribution" && c.metric !== "positive_unit_economics") || c.at_paying_users !== undefined
       ? true
-      : { path: ["at_paying_users"], issue: "unit_contribution needs at_paying_users (e.g. 100)" }
+      : { path: ["at_paying_users"], issue: `${c.metric} needs at_paying_users (e.g. 100)` }
   )
 )
 export type Check = typeof Check.Type

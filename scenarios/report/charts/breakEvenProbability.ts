@@ -7,7 +7,7 @@ import { COLORS, INK } from "../theme.ts"
 import { frameSize, MARGINS, monthX } from "./axes.ts"
 
 export const defaults = {
-  title: "Probability of having broken even",
+  title: "Probability of sustained break-even",
   /** probability levels to call out with the first month that reaches them */
   levels: [0.5, 0.9] as ReadonlyArray<number>,
   colors: { line: COLORS.breakEven, level: INK.muted }
@@ -34,12 +34,12 @@ export const breakEvenProbabilityChart = (summary: ScenarioSummary, options: Bre
   return {
     title: o.title,
     subtitle:
-      `Share of ${count(mc.runs)} Monte Carlo runs with break-even by each month. ` +
+      `Share of ${count(mc.runs)} Monte Carlo runs whose net profit stays ≥ 0 from that month to the horizon. ` +
       (reached.length > 0 ? reached.map((r) => `${probabilityTick(r.level)} by ${monthLabel(r.month)}`).join(", ") : `Never above ${probabilityTick(o.levels[0] ?? 0.5)}`) +
       (missed.length > 0 && reached.length > 0 ? `; ${missed.map(probabilityTick).join(", ")} not reached (${probabilityTick(lastP)} at horizon)` : "") +
       ".",
     legend: [
-      { label: "P(break-even by month)", color: o.colors.line, shape: "line" },
+      { label: "P(sustained break-even by month)", color: o.colors.line, shape: "line" },
       { label: "Month a level is reached", color: o.colors.line, shape: "dot" }
     ],
     plot: {

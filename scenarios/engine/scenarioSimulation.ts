@@ -3,6 +3,7 @@
 // (exact to the cent; a draw the fast path declines goes through the exact engine) and hands back the month figures
 // as floats for the statistics.
 import * as Result from "effect/Result"
+import { sustainedBreakEvenIndex } from "../../model/index.ts"
 import { makeSampler } from "../montecarlo/correlation.ts"
 import type { Rng } from "../montecarlo/prng.ts"
 import type { Simulation } from "../montecarlo/simulation.ts"
@@ -10,21 +11,12 @@ import { domainOf, fromDraw, getInput } from "../scenario/inputs.ts"
 import { decodeScenario, type LoadedScenario, type ScenarioSource } from "../scenario/load.ts"
 import { type CompiledScenario, compileScenario } from "./compiled.ts"
 import { drawMicro, microDomain } from "./exactNumber.ts"
+import { MONTE_CARLO_FIGURES } from "./outputCatalogue.ts"
 import { REVENUE } from "./prepare.ts"
 import { BOOKED_ROWS, type RunFigures } from "./runFigures.ts"
 
-/** The figures every run reports per month, in this order (names as in the summary contract). */
-export const FIGURES = [
-  "users",
-  "paying_users",
-  "revenue",
-  "variable_costs",
-  "gross_profit",
-  "gross_margin_pct",
-  "net_profit",
-  "cumulative_net_profit",
-  "jettythunder_pool"
-] as const
+/** The figures every run reports per month, in this order (the catalogue's Monte Carlo figures). */
+export const FIGURES = MONTE_CARLO_FIGURES
 
 /** Plain data, so it crosses to worker threads by structured clone. */
 export interface SimulationPayload {
@@ -33,28 +25,44 @@ export interface SimulationPayload {
 
 const R = BOOKED_ROWS
 
+/**
+ * Month i of a run as the float the statistics use: cents / 100 and tenths / 10 are the nearest floats to the exact
+ * amounts (one correctly rounded division), as the exact engine's BigDecimal figures give them.
+ */
+const figureAt = (run: RunFigures, figure: (typeof FIGURES)[number], i: number): number => {
+  const K = run.tiers
+  switch (figure) {
+    case "users":
+    case "paying_users": {
+      let n = 0
+      for (let k = figure === "users" ? 0 : 1; k < K; k++) n += run.users[i * K + k]!
+      return n
+    }
+    case "revenue":
+      return run.booked[i * R + REVENUE]! / 100
+    case "variable_costs":
+      return run.variableCosts[i]! / 100
+    case "gross_profit":
+      return run.grossProfit[i]! / 100
+    case "gross_margin_pct": {
+      const tenths = run.grossMarginTenths[i]!
+      return Number.isNaN(tenths) ? 0 : tenths / 10
+    }
+    case "net_profit":
+      return run.netProfit[i]! / 100
+    case "cumulative_net_profit":
+      return run.cumulativeNetProfit[i]! / 100
+    case "jettythunder_pool":
+      return run.jettythunderPool[i]! / 100
+  }
+}
+
 /** Writes a run's figures into `values` (figures × months, row-major), as floats for the statistics. */
 export const fillFigures = (run: RunFigures, values: Float64Array): void => {
-  const { months, tiers: K } = run
-  for (let i = 0; i < months; i++) {
-    let users = 0
-    let paying = 0
-    for (let k = 0; k < K; k++) {
-      const n = run.users[i * K + k]!
-      users += n
-      if (k > 0) paying += n
-    }
-    const margin = run.grossMarginTenths[i]!
-    // cents / 100 and tenths / 10 are the nearest floats to the exact amounts (one correctly rounded division)
-    values[i] = users
-    values[months + i] = paying
-    values[2 * months + i] = run.booked[i * R + REVENUE]! / 100
-    values[3 * months + i] = run.variableCosts[i]! / 100
-    values[4 * months + i] = run.grossProfit[i]! / 100
-    values[5 * months + i] = Number.isNaN(margin) ? 0 : margin / 10
-    values[6 * months + i] = run.netProfit[i]! / 100
-    values[7 * months + i] = run.cumulativeNetProfit[i]! / 100
-    values[8 * months + i] = run.jettythunderPool[i]! / 100
+  const months = run.months
+  for (let f = 0; f < FIGURES.length; f++) {
+    const figure = FIGURES[f]!
+    for (let i = 0; i < months; i++) values[f * months + i] = figureAt(run, figure, i)
   }
 }
 
@@ -101,7 +109,8 @@ export const createSimulation = (payload: SimulationPayload): Simulation => {
     run: (rng) => {
       const figures = run(rng)
       fillFigures(figures, values)
-      return { values, breakEvenMonth: figures.breakEvenIndex }
+      // P(break-even by M) counts a run once its net profit stays ≥ 0 to the horizon (model's sustained break-even)
+      return { values, breakEvenMonth: sustainedBreakEvenIndex(months, (i) => figures.netProfit[i]! < 0) }
     }
   }
 }

@@ -1,0 +1,144 @@
+// Group commit of counted requests. A request admitted by the quota store joins the batch that is open at that
+// moment (its reservation carries the batch's tag, "instance:seq"); when its work is done it waits here while one
+// PostgreSQL transaction adds the whole batch to the per-hour counters (usage_counters) and records the batch as
+// durable (ledger_batches), then one Redis script per tenant commits the batch's reservations. A request is answered
+// only after that: nothing answered 2xx is lost by any crash. While one batch commits the next one fills, so the
+// number of transactions follows the database's speed, not the request rate.
+//
+// After a crash, a reservation left behind settles from its tag: counted if its batch reached PostgreSQL (the
+// instance's recorded sequence is at least the batch's; batches of an instance commit in order), dropped if not.
+// A request that finishes after its batch closed moves its reservation to the open batch first (retag).
+import { randomUUID } from "node:crypto"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Database } from "../db/Database.ts"
+import { addCounters, type CounterEntry, lastBatch } from "../db/ledger.repository.ts"
+import type { LedgerKind } from "../db/schema.table.ts"
+import type { DatabaseError, RedisUnavailable } from "../errors.ts"
+import { QuotaStore, type Reservation } from "./QuotaStore.ts"
+
+export interface CountOptions {
+  /** The asset a lookup hit ('' counters otherwise). */
+  readonly assetId?: string | null | undefined
+  /** Commit the reservation in Redis with the batch (default); false when the caller commits it with a side effect. */
+  readonly commit?: boolean
+}
+
+export interface UsageRecorderShape {
+  /** The tag of the batch open now: give it to `reserve` so a crash can be settled from the batch. */
+  readonly batch: () => string
+  /** Count what `reservation` holds as `kind`, durably; returns once its batch is in PostgreSQL (and, unless the
+   * caller commits it itself, committed in Redis). */
+  readonly count: (reservation: Reservation, at: number, kind: LedgerKind, options?: CountOptions) =>
+    Effect.Effect<void, DatabaseError | RedisUnavailable>
+  /** Book counters that hold no reservation (a correction), durably. */
+  readonly book: (entry: CounterEntry) => Effect.Effect<void, DatabaseError>
+}
+
+interface Item {
+  readonly entry: CounterEntry
+  readonly commit: Reservation | undefined
+  readonly done: Deferred.Deferred<void, DatabaseError>
+}
+
+interface Batch {
+  readonly seq: number
+  readonly items: Array<Item>
+}
+
+export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderShape>()("enforcer/UsageRecorder") {
+  static readonly layer = Layer.effect(
+    UsageRecorder,
+    Effect.gen(function*() {
+      const database = yield* Database
+      const quota = yield* QuotaStore
+      const scope = yield* Effect.scope
+      // a new identity per process: sequences restart at 0 with it
+      const instanceId = randomUUID()
+      const tagOf = (seq: number) => `${instanceId}:${seq}`
+      let open: Batch = { seq: 1, items: [] }
+      let flushing = false
+
+      /** Counters, then the batch mark, in one transaction; if the commit's outcome is unknown, the mark says. */
+      const persist = (batch: Batch) =>
+        database.use((db) => db.transaction().execute((tx) => addCounters(tx, batch.items.map((i) => i.entry), { instanceId, seq: batch.seq })))
+          .pipe(
+            Effect.catch((error) =>
+              database.use((db) => lastBatch(db, instanceId)).pipe(
+                Effect.flatMap((last) => (last >= batch.seq ? Effect.void : Effect.fail(error))),
+                Effect.mapError(() => error)
+              )
+            )
+          )
+
+      /** Commit the batch's reservations in Redis, one script per tenant and period (best effort: a reservation
+       * that misses it settles from its batch tag). */
+      const commitInRedis = (batch: Batch) => {
+        const groups = new Map<string, Array<Reservation>>()
+        for (const item of batch.items) {
+          if (item.commit === undefined) continue
+          const key = `${item.commit.userId}\u0000${item.commit.period}`
+          groups.set(key, [...(groups.get(key) ?? []), item.commit])
+        }
+        return Effect.forEach(groups.values(), (list) =>
+          quota.commitBatch(list[0]!.userId, list[0]!.period, list).pipe(
+            Effect.catch((e) => Effect.logWarning(`batch commit in Redis deferred (settles from the ledger): ${e.message}`))
+          ), { concurrency: "unbounded", discard: true })
+      }
+
+      const flushAll: Effect.Effect<void> = Effect.gen(function*() {
+        while (open.items.length > 0) {
+          const batch = open
+          open = { seq: batch.seq + 1, items: [] }
+          const persisted = yield* persist(batch).pipe(Effect.result)
+          if (persisted._tag === "Failure") {
+            for (const item of batch.items) yield* Deferred.fail(item.done, persisted.failure)
+            continue
+          }
+          yield* commitInRedis(batch)
+          for (const item of batch.items) yield* Deferred.succeed(item.done, undefined)
+        }
+      }).pipe(Effect.ensuring(Effect.sync(() => {
+        flushing = false
+      })))
+
+      const enqueue = (entry: CounterEntry, commit: Reservation | undefined) =>
+        Effect.gen(function*() {
+          const done = yield* Deferred.make<void, DatabaseError>()
+          open.items.push({ entry, commit, done })
+          if (!flushing) {
+            flushing = true
+            yield* Effect.forkIn(flushAll, scope)
+          }
+          yield* Deferred.await(done)
+        })
+
+      const count: UsageRecorderShape["count"] = (res, at, kind, options = {}) =>
+        Effect.gen(function*() {
+          // admitted into a batch that has closed since: move to the open one before joining it
+          while (res.batch !== tagOf(open.seq)) yield* quota.retag(res, tagOf(open.seq))
+          const entry: CounterEntry = {
+            userId: res.userId,
+            period: res.period,
+            at,
+            kind,
+            assetId: options.assetId,
+            requests: res.held.requests,
+            redisBytes: res.held.redisBytes,
+            bandwidthBytes: res.held.bandwidthBytes
+          }
+          yield* enqueue(entry, options.commit === false ? undefined : res)
+        })
+
+      yield* Effect.addFinalizer(() => Effect.suspend(() => (flushing ? Effect.void : flushAll)))
+
+      return {
+        batch: () => tagOf(open.seq),
+        count,
+        book: (entry) => enqueue(entry, undefined)
+      }
+    })
+  )
+}
