@@ -192,15 +192,18 @@ export const varianceOf = (projection: Projection, metered: ReadonlyArray<Metere
 const usd = (s: string) => formatUsd(BigDecimal.fromStringUnsafe(s))
 const pctText = (p: string | null) => (p === null ? "—" : `${p.startsWith("-") ? "" : "+"}${p}%`)
 
+export const VARIANCE_HEADER: ReadonlyArray<string> = ["line", "plan", "actual", "actual − plan", "%"]
+
+/** Rows people read (the CLI's table, notebook 06): users per tier, then each money line, money as "$1,234.50". */
+export const varianceRows = (users: ReadonlyArray<UsersVariance>, money: ReadonlyArray<MoneyVariance>): ReadonlyArray<ReadonlyArray<string>> => [
+  ...users.map((u) => [`${TIER_LABELS[u.tier]} users`, String(u.plan), String(u.actual), `${u.variance > 0 ? "+" : ""}${u.variance}`, pctText(u.variance_pct)]),
+  ...money.map((m) => [LABELS[m.line], usd(m.plan), usd(m.actual), usd(m.variance), pctText(m.variance_pct)])
+]
+
 export const varianceTable = (v: VarianceJson): string => {
-  const header = ["line", "plan", "actual", "actual − plan", "%"]
   const right = new Set([1, 2, 3, 4])
   const block = (title: string, users: ReadonlyArray<UsersVariance>, money: ReadonlyArray<MoneyVariance>) =>
-    `${title}\n` +
-    formatTable(header, [
-      ...users.map((u) => [`${TIER_LABELS[u.tier]} users`, String(u.plan), String(u.actual), `${u.variance > 0 ? "+" : ""}${u.variance}`, pctText(u.variance_pct)]),
-      ...money.map((m) => [LABELS[m.line], usd(m.plan), usd(m.actual), usd(m.variance), pctText(m.variance_pct)])
-    ], right)
+    `${title}\n` + formatTable(VARIANCE_HEADER, varianceRows(users, money), right)
   const parts = v.months.map((m) => block(`${m.month}: ${v.scenario} against what the enforcer metered`, m.users, m.money))
   if (v.months.length > 1) parts.push(block(`Total ${v.months[0]!.month} … ${v.months.at(-1)!.month}`, [], v.total))
   return [...parts, ...v.notes.map((n) => `• ${n}`)].join("\n\n")
@@ -250,7 +253,7 @@ export const varianceChart = (v: VarianceJson): ChartSpec => {
   }
 }
 
-const readLedger = Effect.gen(function*() {
+export const readLedger = Effect.gen(function*() {
   const settings = yield* settingsFromEnv().pipe(Effect.mapError((e) => new UsageError({ message: e.message })))
   return yield* Effect.gen(function*() {
     const database = yield* Database
