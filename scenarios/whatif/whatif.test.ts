@@ -31,11 +31,11 @@ const expectedFigures = (s: SummaryJson): Figures => {
     break_even_sustained_month: s.break_even_sustained_month ?? "",
     "month12.revenue": m12.revenue,
     "month12.net_profit": m12.net_profit,
-    "month12.gross_margin_pct": m12.gross_margin_pct,
+    "month12.gross_margin_pct": m12.gross_margin_pct ?? "",
     "month12.cumulative_net_profit": m12.cumulative_net_profit,
     "horizon.revenue": last.revenue,
     "horizon.net_profit": last.net_profit,
-    "horizon.gross_margin_pct": last.gross_margin_pct,
+    "horizon.gross_margin_pct": last.gross_margin_pct ?? "",
     "horizon.cumulative_net_profit": last.cumulative_net_profit
   }
 }
