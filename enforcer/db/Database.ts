@@ -39,7 +39,14 @@ export class Database extends Context.Service<Database, DatabaseShape>()("enforc
         openDatabase(config.database, config.backendTimeoutMs),
         (h) => Effect.promise(() => h.close())
       )
-      yield* migrate(db.db, config.database._tag === "Server" ? config.database.schema : undefined)
+      // migrations run once at start, on their own connection: a request's deadline is no bound for them
+      if (config.database._tag === "Server") {
+        const schema = config.database.schema
+        const migrator = yield* openDatabase(config.database, 120_000)
+        yield* migrate(migrator.db, schema).pipe(Effect.ensuring(Effect.promise(() => migrator.close())))
+      } else {
+        yield* migrate(db.db)
+      }
       return makeShape(db.db, db.kind, config.backendTimeoutMs)
     })
   )
