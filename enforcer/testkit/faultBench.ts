@@ -149,3 +149,45 @@ export const expectBooksBalance = async (
   }
   return rec!.json
 }
+
+/** A redis-server of the test's own on a free port (never the shared one): killed, restarted, flushed at will. */
+export const startRedisServer = async () => {
+  const { spawn } = await import("node:child_process")
+  const { createServer } = await import("node:net")
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const p = (probe.address() as { port: number }).port
+      probe.close(() => resolve(p))
+    })
+  })
+  let child: ReturnType<typeof spawn> | undefined
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const c = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+        stdio: ["ignore", "pipe", "inherit"]
+      })
+      child = c
+      let out = ""
+      c.stdout!.on("data", (d) => {
+        out += String(d)
+        if (out.includes("Ready to accept connections")) resolve()
+      })
+      c.once("exit", (code) => reject(new Error(`redis-server exited ${code}: ${out.slice(-300)}`)))
+    })
+  await start()
+  const stop = async (signal: NodeJS.Signals) => {
+    const c = child
+    child = undefined
+    if (c === undefined || c.exitCode !== null) return
+    await new Promise((r) => {
+      c.once("exit", r)
+      c.kill(signal)
+    })
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    kill: () => stop("SIGKILL"),
+    restart: start,
+    close: () => stop("SIGKILL")
+  }
+}
