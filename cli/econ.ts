@@ -8,13 +8,17 @@ import * as Layer from "effect/Layer"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { format } from "node:util"
 import { Stdio, type StdioShape } from "./common.ts"
-import { enforcerCommands } from "./enforcer.ts"
-import { planningCommands } from "./planningCommands.ts"
+import { commandsFor } from "./commandsFor.ts"
 
-export const econCommand = Command.make("econ").pipe(
-  Command.withDescription("AgentCache storage economics: price model, scenarios and the live quota enforcer"),
-  Command.withSubcommands([...planningCommands, ...enforcerCommands])
-)
+/** The econ tree with the subcommands `args` names (all of them for help or an unknown name): see commandsFor.ts. */
+export const econCommandFor = async (args: ReadonlyArray<string>) => {
+  const root = Command.make("econ").pipe(
+    Command.withDescription("AgentCache storage economics: price model, scenarios and the live quota enforcer")
+  )
+  const subcommands = await commandsFor(args)
+  // loaded by name, the subcommands are typed Command.Any: what they need is what commandProgram provides
+  return subcommands.length === 0 ? root : (root.pipe(Command.withSubcommands(subcommands)) as unknown as typeof root)
+}
 
 const exit = (code: number, message: string) =>
   Effect.map(Stdio, (io) => {
@@ -42,7 +46,8 @@ const internalError = (cause: Cause.Cause<unknown>) => {
 }
 
 /** Runs `econ args`; succeeds with the exit code once every message is written. */
-export const econProgram = (args: ReadonlyArray<string>): Effect.Effect<number> => commandProgram(econCommand, args)
+export const econProgram = (args: ReadonlyArray<string>): Effect.Effect<number> =>
+  Effect.flatMap(Effect.promise(() => econCommandFor(args)), (command) => commandProgram(command, args))
 
 /** A command tree under the exit-code contract (econ's, or a test's). */
 export const commandProgram = <Name extends string, I, E, R>(
