@@ -3,6 +3,7 @@ import { auditCommand } from "./audit.ts"
 import { breakevenCommand } from "./breakeven.ts"
 import { compareCommand } from "./compare.ts"
 import { goalseekCommand } from "./goalseek.ts"
+import { notebooksCommand } from "./notebooks.ts"
 import { runCommand } from "./run.ts"
 import { sensitivityCommand } from "./sensitivity.ts"
 import { tiersCommand } from "./tiers.ts"
@@ -20,5 +21,6 @@ export const planningCommands = [
   goalseekCommand,
   compareCommand,
   varianceCommand,
-  whatifCommand
+  whatifCommand,
+  notebooksCommand
 ] as const

@@ -6,8 +6,7 @@ import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.ts"
 import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
-import { formatSummaryTable } from "../scenarios/report/write.ts"
-import { writeModelXlsx } from "../scenarios/xlsx/index.ts"
+import { formatSummaryTable } from "../scenarios/report/summaryTable.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 import { renderWhatIf } from "./whatif.ts"
@@ -38,7 +37,8 @@ const planTable = (run: ScenarioRun): string =>
 
 const writeXlsx = (run: ScenarioRun, path: string): Effect.Effect<void, UsageError> =>
   Effect.tryPromise({
-    try: () => writeModelXlsx(run, path),
+    // the workbook writer is loaded only when --xlsx asks for it (start-up: see main.ts)
+    try: async () => (await import("../scenarios/xlsx/index.ts")).writeModelXlsx(run, path),
     catch: (e) => new UsageError({ message: `--xlsx ${path}: ${e instanceof Error ? e.message : String(e)}` })
   }).pipe(
     Effect.flatMap((deviations) =>
@@ -59,8 +59,12 @@ export const runCommand = Command.make(
     if (Option.isSome(workers) && workers.value < 1) {
       return yield* new UsageError({ message: `--workers: expected a whole number ≥ 1, got ${workers.value}` })
     }
-    const run = yield* engineTryPromise(() =>
+    // said before the work starts (the bar below draws on terminals only): a long run can be stopped, and a script
+    // driving econ knows the simulation has begun
+    if (n > 0) yield* printNote(`Monte Carlo: ${n.toLocaleString("en-US")} runs; Ctrl-C stops it and writes nothing`)
+    const run = yield* engineTryPromise((signal) =>
       runScenario(loaded, {
+        signal,
         runs: n,
         seed: s,
         ...(Option.isSome(workers) ? { workers: workers.value } : {}),

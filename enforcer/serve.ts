@@ -14,7 +14,7 @@ import { formatUrlUnsafe } from "effect/net/NetAddress"
 import { loadSheet } from "../io/sheetFile.ts"
 import { describeSettings, type EnforcerSettings } from "./config/EnforcerConfig.ts"
 import { serverLayer } from "./http/Server.ts"
-import { connectRedis } from "./redis/RedisClient.ts"
+import { connectRedisFor } from "./redis/RedisClient.ts"
 import { JOB_NAMES, Jobs } from "./services/Jobs.ts"
 
 /** Where a running `serve` says where it listens (read by the CLI to route commands through it). */
@@ -80,7 +80,7 @@ export const serve = (settings: EnforcerSettings) =>
     const sheet = loadSheet(settings.sheetPath)
     if (Result.isFailure(sheet)) return yield* Effect.fail(new StartFailed(sheet.failure.message))
     // Redis first: without it nothing can be allowed, so say so plainly before starting anything else
-    const probe = yield* connectRedis(Redacted.value(settings.redisUrl)).pipe(
+    const probe = yield* connectRedisFor(settings).pipe(
       Effect.mapError((e) => new StartFailed(e.message))
     )
     yield* Effect.promise(() => probe.quit().catch(() => undefined))

@@ -108,18 +108,24 @@ export const ttlProblem = (tier: Tier, kind: CacheKind, seconds: number): string
     : `ttl must be between 1 and ${max} seconds on the ${tier.name} tier, got ${seconds}`
 }
 
+/** How a tier table writes money and names cost lines: the CLI's "10.50" and ids, or a page's "$10.50" and labels. */
+export interface TierTableFormat {
+  readonly money: (amount: Money) => string
+  readonly line: (name: string) => string
+}
+
 /** The tier table people read (CLI, notebook 01): price, each cost line, cost, margin and margin %, money as "10.50". */
-export const tierTable = (all: ReadonlyArray<TierEconomics>): {
+export const tierTable = (all: ReadonlyArray<TierEconomics>, format: TierTableFormat = { money: formatMoney, line: (n) => n }): {
   readonly header: ReadonlyArray<string>
   readonly rows: ReadonlyArray<ReadonlyArray<string>>
 } => ({
-  header: ["tier", "price", ...(all[0]?.lines.map((l) => l.name) ?? []), "cost", "margin", "margin %"],
+  header: ["tier", "price", ...(all[0]?.lines.map((l) => format.line(l.name)) ?? []), "cost", "margin", "margin %"],
   rows: all.map((e) => [
     e.tier.name + (e.tier.price_is_minimum ? " (from)" : ""),
-    formatMoney(e.price),
-    ...e.lines.map((l) => formatMoney(l.amount)),
-    formatMoney(e.cost),
-    formatMoney(e.margin),
+    format.money(e.price),
+    ...e.lines.map((l) => format.money(l.amount)),
+    format.money(e.cost),
+    format.money(e.margin),
     e.marginPct === undefined ? "n/a" : formatPercent(e.marginPct)
   ])
 })

@@ -3,8 +3,8 @@
 // Run: `npm run notebooks` (writes reports/notebooks/01-tier-economics/index.html).
 import * as Plot from "@observablehq/plot"
 import * as BigDecimal from "effect/BigDecimal"
-import { allTierEconomics, formatMoney, formatPercent, type Sheet, tierTable } from "../model/index.ts"
-import { renderChart } from "../scenarios/report/index.ts"
+import { allTierEconomics, formatPercent, formatUsd, type Sheet, tierTable } from "../model/index.ts"
+import { costLineLabel, renderChart } from "../scenarios/report/index.ts"
 import { COLORS, costLineColor } from "../scenarios/report/theme.ts"
 import { Notebook } from "./notebook.ts"
 
@@ -18,7 +18,7 @@ Each tier's monthly cost to us **at full allowance**, from the unit prices and f
 table adds up. Bandwidth is billed on use (see transfer pricing), not on allowance, as in the plan's own tables.`
 
   const lineNames = all[0]!.lines.map((l) => l.name)
-  const table = tierTable(all)
+  const table = tierTable(all, { money: formatUsd, line: costLineLabel })
   nb.table(table.header, table.rows, table.header.map((_, i) => i).filter((i) => i > 0))
 
   // Plot wants numbers: these floats only place bars on a chart, the table above carries the exact figures
@@ -30,7 +30,7 @@ table adds up. Bandwidth is billed on use (see transfer pricing), not on allowan
     renderChart({
       title: "Cost lines as a share of the tier's price",
       subtitle: "Percent of the monthly price spent on each cost line at full allowance; the rest is margin",
-      legend: lineNames.map((n) => ({ label: n, color: costLineColor(n, lineNames), shape: "bar" as const })),
+      legend: lineNames.map((n) => ({ label: costLineLabel(n), color: costLineColor(n, lineNames), shape: "bar" as const })),
       footnote: "Source: model/price-sheet.yaml; Free is omitted (price $0).",
       plot: {
         marginLeft: 90,
@@ -44,7 +44,7 @@ table adds up. Bandwidth is billed on use (see transfer pricing), not on allowan
 
   nb.md`## Reading it
 
-- The plan states Pro at $10.50 and 79 %; recomputed: ${formatMoney(all.find((e) => e.tier.id === "pro")!.cost)} and
+- The plan states Pro at $10.50 and 79 %; recomputed: ${formatUsd(all.find((e) => e.tier.id === "pro")!.cost)} and
   ${formatPercent(all.find((e) => e.tier.id === "pro")!.marginPct!)} % — it holds.
 - Starter and Business do not: see notebook 02 (the sheet audit) for each figure that does not add up.
 - Enterprise is priced at its $500 minimum against the stated floor limits (10 GB Redis, 1 TB storage): the margin shown

@@ -1,7 +1,7 @@
 // # 02 — The plan, audited
 // Every figure the plan states, recomputed from the price sheet's inputs; each one that does not hold, with why.
 import { audit, FINDING_KINDS, type Sheet } from "../model/index.ts"
-import { Notebook } from "./notebook.ts"
+import { Notebook, readable } from "./notebook.ts"
 
 const KIND_TITLE = {
   arithmetic: "Sums that do not add up",
@@ -26,7 +26,7 @@ The audit recomputes each from the inputs: **${report.checks.length}** figures c
     nb.md(`## ${KIND_TITLE[kind]} (${findings.length})`)
     nb.table(
       ["figure", "where", "stated", "computed", "why"],
-      findings.map((f) => [f.figure, f.where, f.stated, f.computed, f.explanation])
+      findings.map((f) => [readable(f.figure), f.where, f.stated, f.computed, f.explanation])
     )
   }
   return nb

@@ -2,6 +2,7 @@
 // Notebook, which renders one self-contained HTML page (and a Markdown twin) for finance to read.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { marked } from "marked"
 
 type Block =
   | { readonly kind: "md"; readonly text: string }
@@ -10,20 +11,8 @@ type Block =
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
 
-/** Markdown subset used by notebooks: #/## headings, paragraphs, "- " lists, `code` and **bold**. */
-const mdToHtml = (text: string): string => {
-  const inline = (s: string) =>
-    esc(s).replace(/`([^`]+)`/g, "<code>$1</code>").replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-  const out: Array<string> = []
-  for (const para of text.trim().split(/\n\s*\n/)) {
-    const lines = para.split("\n").map((l) => l.trim())
-    if (lines.every((l) => l.startsWith("- "))) out.push(`<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join("")}</ul>`)
-    else if (lines[0]!.startsWith("## ")) out.push(`<h2>${inline(lines.join(" ").slice(3))}</h2>`)
-    else if (lines[0]!.startsWith("# ")) out.push(`<h1>${inline(lines.join(" ").slice(2))}</h1>`)
-    else out.push(`<p>${inline(lines.join(" "))}</p>`)
-  }
-  return out.join("\n")
-}
+// Prose is Markdown (CommonMark + GitHub tables) rendered by `marked`; notebooks write their own text, no user input.
+const mdToHtml = (text: string): string => marked.parse(text.trim(), { async: false, gfm: true })
 
 export class Notebook {
   readonly blocks: Array<Block> = []
@@ -62,9 +51,10 @@ export class Notebook {
     }).join("\n")
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(this.title)}</title><style>
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:1000px;margin:2rem auto;padding:0 1rem;color:#1f2328;line-height:1.5}
-table{border-collapse:collapse;margin:1rem 0;font-size:13px}th,td{padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}code{background:#f6f8fa;padding:0 3px}figure{margin:1.5rem 0}
-</style></head><body>${body}</body></html>\n`
+table{border-collapse:collapse;margin:1rem 0;font-size:13px}th,td{padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top}
+th{background:#f6f8fa}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}code{background:#f6f8fa;padding:0 3px}
+figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}nav{font-size:13px;margin-bottom:1rem}a{color:#2563eb}
+</style></head><body><nav><a href="../index.html">← All notebooks</a></nav>${body}</body></html>\n`
   }
 
   markdown(): string {
@@ -96,3 +86,6 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}code{background
     renameSync(tmp, dir)
   }
 }
+
+/** A model id inside a phrase ("Starter cost_to_us") as words for readers ("Starter cost to us"). */
+export const readable = (text: string): string => text.replace(/([a-z0-9])_(?=[a-z0-9])/gi, "$1 ")

@@ -1,9 +1,7 @@
-// Runs every notebook against the shipped price sheet and writes reports/notebooks/<name>/index.html (+ .md, .svg).
+// `npm run notebooks [DIR]`: every notebook against the shipped price sheet, into reports/notebooks/ with an index.
 import * as Result from "effect/Result"
 import { loadSheet } from "../io/sheetFile.ts"
-import { tierEconomicsNotebook } from "./01-tier-economics.ts"
-import { planAuditNotebook } from "./02-plan-audit.ts"
-import { growthNotebook } from "./03-growth-scenarios.ts"
+import { writeNotebooks } from "./allNotebooks.ts"
 
 const sheet = loadSheet()
 if (Result.isFailure(sheet)) {
@@ -11,12 +9,5 @@ if (Result.isFailure(sheet)) {
   process.exit(2)
 }
 const out = process.argv[2] ?? "reports/notebooks"
-const notebooks = [
-  ["01-tier-economics", tierEconomicsNotebook(sheet.success)],
-  ["02-plan-audit", planAuditNotebook(sheet.success)],
-  ["03-growth-scenarios", await growthNotebook()]
-] as const
-for (const [name, nb] of notebooks) {
-  nb.write(`${out}/${name}`)
-  process.stdout.write(`wrote ${out}/${name}/index.html\n`)
-}
+for (const e of await writeNotebooks(sheet.success, out)) process.stdout.write(`wrote ${out}/${e.name}/index.html\n`)
+process.stdout.write(`wrote ${out}/index.html\n`)

@@ -39,6 +39,8 @@ export interface EnforcerSettings {
   readonly sheetPath: string
   readonly database: DatabaseConfig
   readonly redisUrl: Redacted.Redacted<string>
+  /** REDIS_CLUSTER_NODES ("host:port,…"): a Redis Cluster instead of the one server at redisUrl. */
+  readonly redisClusterNodes?: ReadonlyArray<string> | undefined
   /** Every Redis key starts with this (tests use their own prefix). */
   readonly keyPrefix: string
   readonly s3: S3Config
@@ -150,7 +152,8 @@ export const settingsFromEnv = (overrides: { readonly port?: number | undefined;
       host: yield* optionalString("HOST"),
       reservationTtl: yield* wholeNumber("RESERVATION_TTL_SECONDS"),
       jobsInterval: yield* wholeNumber("JOBS_INTERVAL_SECONDS", 0),
-      keyPrefix: yield* optionalString("REDIS_KEY_PREFIX")
+      keyPrefix: yield* optionalString("REDIS_KEY_PREFIX"),
+      clusterNodes: yield* optionalString("REDIS_CLUSTER_NODES")
     }
     let settings: EnforcerSettings = { ...base }
     if (Option.isSome(env.databaseUrl)) {
@@ -162,6 +165,17 @@ export const settingsFromEnv = (overrides: { readonly port?: number | undefined;
       yield* validUrl("REDIS_URL", ["redis:", "rediss:"],
         "expected redis://[:password@]host:6379[/db]")
       settings = { ...settings, redisUrl: env.redisUrl.value }
+    }
+    if (Option.isSome(env.clusterNodes)) {
+      const nodes = env.clusterNodes.value.split(",").map((n) => n.trim()).filter((n) => n !== "")
+      const bad = nodes.find((n) => !/^[^\s:]+:\d{1,5}$/.test(n))
+      if (bad !== undefined || nodes.length === 0) {
+        return yield* new ConfigInvalid({
+          variable: "REDIS_CLUSTER_NODES",
+          message: `REDIS_CLUSTER_NODES must be host:port entries separated by commas (e.g. 127.0.0.1:7101,127.0.0.1:7102), got "${bad ?? ""}"`
+        })
+      }
+      settings = { ...settings, redisClusterNodes: nodes }
     }
     if (Option.isSome(env.s3Endpoint)) {
       yield* validUrl("S3_ENDPOINT", ["http:", "https:"], "expected https://s3.<region>.lyvecloud.seagate.com")
@@ -237,8 +251,12 @@ export const describeSettings = (s: EnforcerSettings): ReadonlyArray<string> => 
       ? "in-memory PGlite"
       : redactUrl(Redacted.value(s.database.url))
   }`,
-  `redis:    ${redactUrl(Redacted.value(s.redisUrl))} (keys under "${s.keyPrefix}:")`,
-  `s3:       ${s.s3._tag === "Embedded" ? `embedded s3rver (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
+  `redis:    ${
+    s.redisClusterNodes !== undefined && s.redisClusterNodes.length > 0
+      ? `cluster ${s.redisClusterNodes.join(",")}`
+      : redactUrl(Redacted.value(s.redisUrl))
+  } (keys under "${s.keyPrefix}:")`,
+  `s3:       ${s.s3._tag === "Embedded" ? `embedded file store (${s.s3.dir}), bucket ${s.s3.bucket}` : `${s.s3.endpoint} bucket ${s.s3.bucket} (key ${s.s3.accessKeyId}, secret ***)`}`,
   `cold:     ${s.coldStorage.mode === "bucket" ? `bucket ${s.coldStorage.bucket}` : `storage class ${s.coldStorage.storageClass}`}`,
   `sheet:    ${s.sheetPath}`
 ]

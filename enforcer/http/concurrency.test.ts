@@ -9,17 +9,17 @@ import { ObjectStore } from "../s3/ObjectStore.ts"
 import { type Pair, startPair } from "../testkit/pair.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { call, newTenant, quotaOf } from "../testkit/service.ts"
-import { DB_VARIANTS } from "../testkit/settings.ts"
+import { STORE_VARIANTS } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
 
 /** Largest overshoot seen in this file (usage − limit, 0 when never above): reported by the suite. */
 let largestOvershoot = 0
 
-describe.each(DB_VARIANTS)("concurrency across two instances on $name", (variant) => {
+describe.each(STORE_VARIANTS)("concurrency across two instances on $name", ({ db: variant, redis }) => {
   const clock = TimeSource.adjustable()
   let pair: Pair
   beforeAll(async () => {
-    pair = await startPair(variant, { sheetPath: writeTestSheet() }, { time: clock.layer })
+    pair = await startPair(variant, { ...redis.settings, sheetPath: writeTestSheet() }, { time: clock.layer })
   })
   afterAll(async () => {
     await pair?.close()

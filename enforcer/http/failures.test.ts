@@ -7,27 +7,20 @@ import { fileURLToPath } from "node:url"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { TimeSource } from "../quota/TimeSource.ts"
 import { ObjectStore } from "../s3/ObjectStore.ts"
-import { startEmbeddedS3 } from "../s3/EmbeddedS3.ts"
 import { sharedS3 } from "../testkit/pair.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { encodeSettings } from "../testkit/serveChild.ts"
-import { call, newTenant, quotaOf, type RunningService, sleep, startService, storeAsset } from "../testkit/service.ts"
+import { call, newTenant, quotaOf, type RunningService, startService, storeAsset } from "../testkit/service.ts"
 import { DB_VARIANTS, dropRedisPrefix, REDIS_URL, testSettings } from "../testkit/settings.ts"
 import { TINY, writeTestSheet } from "../testkit/sheet.ts"
 import { startTcpProxy } from "../testkit/tcpProxy.ts"
+import { until } from "../testkit/faultBench.ts"
 
 // pro holds 150 KB here: a multipart upload (64 KiB parts in tests) crosses it on its third part
 const SHEET = writeTestSheet({ ...TINY, pro: { ...TINY["pro"], storage_gb: "0.00015" } })
 
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 8_000) => {
-  const start = Date.now()
-  while (Date.now() - start < timeoutMs) {
-    if (await check()) return
-    await sleep(50)
-  }
-  throw new Error(`timed out waiting for: ${what}`)
-}
 
 const leftovers = (svc: RunningService, userId: string) =>
   svc.run(Effect.flatMap(ObjectStore, (o) =>
@@ -92,27 +85,33 @@ describe.each(DB_VARIANTS)("failure modes on $name", (variant) => {
 describe("S3 failing mid-upload", () => {
   it("answers 503, releases the reservation, and the retry is counted once", async () => {
     const s3 = await sharedS3()
-    const port = Number(new URL(s3.config.endpoint).port)
-    const svc = await startService(testSettings({ sheetPath: SHEET, s3: s3.config }))
-    let second: Awaited<ReturnType<typeof startEmbeddedS3>> | undefined
+    const endpoint = new URL(s3.config.endpoint)
+    const proxy = await startTcpProxy(endpoint.hostname, Number(endpoint.port))
+    const svc = await startService(testSettings({
+      sheetPath: SHEET,
+      s3: { ...s3.config, endpoint: `http://127.0.0.1:${proxy.port}` }
+    }))
     try {
       const t = await newTenant(svc, "pro")
       const pending = rawUpload(svc.url, chunksOf("s3down", 7, 20_000), { apiKey: t.key, sized: false, delayMs: 30 })
-      await sleep(120)
-      await s3.server.close()
+      // S3 goes away once the upload is under way (its first part written), not after a guessed pause
+      await until("a part stored", async () =>
+        (await readdir(`${s3.dir}/${s3.config.bucket}/._S3rver_uploads`).catch(() => [])).length > 0)
+      await proxy.down()
       const r = await pending
       expect([503, -1]).toContain(r.status)
       if (r.status === 503) expect(r.json.error).toBe("unavailable")
       await until("reservation released", async () => (await quotaOf(svc.url, t.key)).storage.jettythunder.reserved_bytes === 0)
       expect((await quotaOf(svc.url, t.key)).storage.jettythunder.used_bytes).toBe(0)
-      // S3 back on the same port and directory: the retry stores and is charged once
-      second = await startEmbeddedS3({ directory: s3.dir, port, buckets: [s3.config.bucket] })
+      // S3 back: the retry stores and is charged once
+      await proxy.up()
       const retry = await storeAsset(svc.url, t.key, "r".repeat(1000))
       expect(retry.status).toBe(201)
       expect((await quotaOf(svc.url, t.key)).storage.jettythunder.used_bytes).toBe(1000)
     } finally {
       await svc.close()
-      await second?.close()
+      await proxy.close()
+      await s3.server.close()
       await dropRedisPrefix(svc.settings.keyPrefix)
     }
   })
@@ -183,7 +182,8 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
         if (m) resolve(m[1]!)
       })
       child!.on("exit", (code) => reject(new Error(`child exited ${code}`)))
-      setTimeout(() => reject(new Error("child did not start")), 20_000)
+      // generous: a process that opens an embedded PGlite and migrates it takes seconds on a loaded 2-core machine
+      setTimeout(() => reject(new Error("child did not start")), 90_000)
     })
     const crashed = { url, adminToken: Redacted.value(settings.adminToken!) } as RunningService
     const t = await newTenant(crashed, "pro")
@@ -200,14 +200,16 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
     await new Promise((r) => child!.once("exit", r))
     child = undefined
 
-    const svc = await startService(settings)
+    // the restarted service's clock is moved past the reservation TTL and the reconcile grace: no waiting on them
+    const time = TimeSource.adjustable()
+    const svc = await startService(settings, { time: time.layer })
+    time.shift(10 * 60_000)
     try {
       await until("crashed reservation expired", async () => (await quotaOf(svc.url, t.key)).storage.jettythunder.reserved_bytes === 0)
       expect((await quotaOf(svc.url, t.key)).storage.jettythunder.used_bytes).toBe(0)
       // the whole allowance, exactly: the crashed upload holds nothing back
       expect((await storeAsset(svc.url, t.key, "k".repeat(150_000))).status).toBe(201)
       expect((await leftovers(svc, t.userId)).parts).toBe(1)
-      await sleep(3_100) // past the reconcile grace (2 × reservation TTL)
       const rec = await call(svc.url, "POST", "/admin/v1/jobs/reconcile", { key: svc.adminToken })
       expect(rec.status).toBe(200)
       expect((await leftovers(svc, t.userId)).parts).toBe(0)

@@ -14,7 +14,7 @@ import { appendLedger } from "../db/ledger.repository.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { Users } from "../services/Users.ts"
-import { DB_VARIANTS, dropRedisPrefix, testSettings } from "../testkit/settings.ts"
+import { dropRedisPrefix, STORE_VARIANTS, testSettings } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
 import { PriceSheet } from "./PriceSheet.ts"
 import { QuotaStore } from "./QuotaStore.ts"
@@ -33,9 +33,9 @@ const makeLayer = (settings: ReturnType<typeof testSettings>, time: Layer.Layer<
   return Users.layer.pipe(Layer.provideMerge(quota))
 }
 
-describe.each(DB_VARIANTS)("QuotaStore on $name", (variant) => {
+describe.each(STORE_VARIANTS)("QuotaStore on $name", ({ db: variant, redis }) => {
   const clock = TimeSource.adjustable()
-  const settings = testSettings({ database: variant.config(), sheetPath: writeTestSheet(), reservationTtlMs: 1_000 })
+  const settings = testSettings({ ...redis.settings, database: variant.config(), sheetPath: writeTestSheet(), reservationTtlMs: 1_000 })
   let rt: ManagedRuntime.ManagedRuntime<QuotaStore | Users | RedisClient | Database, unknown>
   const run = <A, E>(e: Effect.Effect<A, E, QuotaStore | Users | RedisClient | Database>) => rt.runPromise(e)
   const newUser = (tier: TierId) => run(Effect.flatMap(Users, (u) => u.add(tier)))
@@ -46,7 +46,7 @@ describe.each(DB_VARIANTS)("QuotaStore on $name", (variant) => {
   })
   afterAll(async () => {
     await rt.dispose()
-    await dropRedisPrefix(settings.keyPrefix)
+    await dropRedisPrefix(settings.keyPrefix, settings.redisClusterNodes)
   })
 
   it("50 concurrent uploads into a 1000-byte quota: exactly 10 of 100 bytes succeed, overshoot 0", async () => {

@@ -1,16 +1,21 @@
-// The Redis connection: fails fast while Redis is away (no offline queue, no silent retries) so that callers fail
-// closed with 503, and reconnects by itself in the background so that service resumes when Redis returns.
+// The Redis connection, to one server (REDIS_URL) or to a Redis Cluster (REDIS_CLUSTER_NODES): fails fast while Redis
+// is away (no offline queue, no silent retries) so that callers fail closed with 503, and reconnects by itself in the
+// background so that service resumes when Redis returns. Every key of a tenant carries its hash tag, so each script
+// and transaction touches one slot and runs unchanged on a cluster.
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { Redis } from "ioredis"
-import { EnforcerConfig, redactUrl } from "../config/EnforcerConfig.ts"
+import { Cluster, Redis } from "ioredis"
+import { EnforcerConfig, type EnforcerSettings, redactUrl } from "../config/EnforcerConfig.ts"
 import { RedisUnavailable } from "../errors.ts"
 import { SCRIPTS, type ScriptName } from "./scripts.ts"
 
+/** One server or a cluster: the same commands (a cluster routes each by its key's slot). */
+export type RedisConnection = Redis | Cluster
+
 export interface RedisShape {
-  readonly client: Redis
+  readonly client: RedisConnection
   readonly run: <A>(f: (r: Redis) => Promise<A>) => Effect.Effect<A, RedisUnavailable>
   /** Run one of the Lua scripts of scripts.ts (EVALSHA, loaded on first use). */
   readonly script: (name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) =>
@@ -25,7 +30,7 @@ export class RedisClient extends Context.Service<RedisClient, RedisShape>()("enf
     Effect.gen(function*() {
       const config = yield* EnforcerConfig
       const client = yield* Effect.acquireRelease(
-        connectRedis(Redacted.value(config.redisUrl)),
+        connectRedisFor(config),
         (r) => Effect.promise(() => r.quit().then(() => undefined, () => r.disconnect()))
       )
       return makeRedisShape(client)
@@ -33,10 +38,11 @@ export class RedisClient extends Context.Service<RedisClient, RedisShape>()("enf
   )
 }
 
-export const makeRedisShape = (client: Redis): RedisShape => {
+export const makeRedisShape = (client: RedisConnection): RedisShape => {
   const run = <A>(f: (r: Redis) => Promise<A>) =>
     Effect.tryPromise({
-      try: () => f(client),
+      // a Cluster answers the same commands as one server (both are ioredis Commanders)
+      try: () => f(client as Redis),
       catch: (cause) =>
         new RedisUnavailable({ message: `redis: ${cause instanceof Error ? cause.message : String(cause)}` })
     })
@@ -59,23 +65,23 @@ export const makeRedisShape = (client: Redis): RedisShape => {
 export const redisFixHint = (url: string) =>
   `cannot reach Redis at ${redactUrl(url)}: start one (redis-server, or docker run -p 6379:6379 redis:7) or set REDIS_URL`
 
-export const connectRedis = (url: string): Effect.Effect<Redis, RedisUnavailable> =>
+/** The same fail-fast behaviour for one server and for each node of a cluster. */
+const FAIL_FAST = {
+  // a command sent while disconnected fails at once instead of waiting in a queue: fail closed, fast
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  connectTimeout: 2_000,
+  commandTimeout: 2_000
+} as const
+
+const defineScripts = (r: RedisConnection) => {
+  r.on("error", () => undefined) // surfaced per command as RedisUnavailable; avoid "Unhandled error event"
+  for (const [name, lua] of Object.entries(SCRIPTS)) r.defineCommand(name, { numberOfKeys: lua.keys, lua: lua.source })
+}
+
+const connected = (r: RedisConnection, hint: string): Effect.Effect<RedisConnection, RedisUnavailable> =>
   Effect.tryPromise({
     try: async () => {
-      const r = new Redis(url, {
-        lazyConnect: true,
-        // a command sent while disconnected fails at once instead of waiting in a queue: fail closed, fast
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        connectTimeout: 2_000,
-        commandTimeout: 2_000,
-        // keep reconnecting forever in the background: service comes back by itself when Redis does
-        retryStrategy: (times) => Math.min(50 * times, 500)
-      })
-      r.on("error", () => undefined) // surfaced per command as RedisUnavailable; avoid "Unhandled error event"
-      for (const [name, lua] of Object.entries(SCRIPTS)) {
-        r.defineCommand(name, { numberOfKeys: lua.keys, lua: lua.source })
-      }
       try {
         await r.connect()
         await r.ping()
@@ -85,8 +91,43 @@ export const connectRedis = (url: string): Effect.Effect<Redis, RedisUnavailable
       }
       return r
     },
-    catch: (cause) =>
-      new RedisUnavailable({
-        message: `${redisFixHint(url)} (${cause instanceof Error ? cause.message : String(cause)})`
-      })
+    catch: (cause) => new RedisUnavailable({ message: `${hint} (${cause instanceof Error ? cause.message : String(cause)})` })
   })
+
+export const connectRedis = (url: string): Effect.Effect<Redis, RedisUnavailable> =>
+  Effect.suspend(() => {
+    const r = new Redis(url, {
+      lazyConnect: true,
+      ...FAIL_FAST,
+      // keep reconnecting forever in the background: service comes back by itself when Redis does
+      retryStrategy: (times) => Math.min(50 * times, 500)
+    })
+    defineScripts(r)
+    return connected(r, redisFixHint(url)) as Effect.Effect<Redis, RedisUnavailable>
+  })
+
+/** `host:port` entries of REDIS_CLUSTER_NODES: any reachable node tells the client the rest of the cluster. */
+export const connectCluster = (nodes: ReadonlyArray<string>): Effect.Effect<Cluster, RedisUnavailable> =>
+  Effect.suspend(() => {
+    const c = new Cluster(nodes.map((n) => {
+      const i = n.lastIndexOf(":")
+      return { host: n.slice(0, i), port: Number(n.slice(i + 1)) }
+    }), {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      scaleReads: "master",
+      redisOptions: FAIL_FAST,
+      clusterRetryStrategy: (times) => Math.min(50 * times, 500)
+    })
+    defineScripts(c)
+    return connected(c, `cannot reach the Redis Cluster at ${nodes.join(",")}: start it or fix REDIS_CLUSTER_NODES`) as Effect.Effect<
+      Cluster,
+      RedisUnavailable
+    >
+  })
+
+/** The connection the settings name: a cluster when REDIS_CLUSTER_NODES is set, else REDIS_URL. */
+export const connectRedisFor = (settings: EnforcerSettings): Effect.Effect<RedisConnection, RedisUnavailable> =>
+  settings.redisClusterNodes !== undefined && settings.redisClusterNodes.length > 0
+    ? connectCluster(settings.redisClusterNodes)
+    : connectRedis(Redacted.value(settings.redisUrl))

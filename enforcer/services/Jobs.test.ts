@@ -1,9 +1,9 @@
 // The periodic jobs against the real stores: tiering by the model's policy (idle time, not a timestamp compared
 // with a duration), asset expiry, rollover (requests and bandwidth reset, storage kept), alerts recorded once,
 // reconcile repairing drift and orphans, and the monthly report's arithmetic.
-import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { sql } from "kysely"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Database, sumToBigInt } from "../db/Database.ts"
@@ -35,8 +35,7 @@ describe.each(DB_VARIANTS)("jobs on $name", (variant) => {
     return r.json
   }
   const storageClassOf = (bucket: string, key: string) =>
-    svc.run(Effect.flatMap(ObjectStore, (o) =>
-      Effect.promise(() => o.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })))))
+    svc.run(Effect.flatMap(ObjectStore, (o) => o.head(bucket, key)))
   const contentRow = (userId: string) =>
     svc.run(Effect.flatMap(Database, (d) =>
       d.use((db) => db.selectFrom("content_objects").selectAll().where("user_id", "=", userId).executeTakeFirstOrThrow())))
@@ -54,7 +53,7 @@ describe.each(DB_VARIANTS)("jobs on $name", (variant) => {
     expect(mine).toEqual([expect.objectContaining({ to: "cold", idle_days: 31, size_bytes: 1000, monthly_saving: "0.000000046" })])
     const row = await contentRow(t.userId)
     expect(row.storage_class).toBe("cold")
-    expect((await storageClassOf(row.bucket, row.object_key)).StorageClass).toBe("STANDARD_IA")
+    expect((await storageClassOf(row.bucket, row.object_key))?.storageClass).toBe("STANDARD_IA")
     expect((await call(svc.url, "GET", `/api/v1/assets/${a.json.asset_id}`, { key: t.key })).text).toBe("m".repeat(1000))
     // every lookup of this tenant hits it: hit rate 1 > 0.8 → back to hot
     for (let i = 0; i < 3; i++) await call(svc.url, "GET", "/api/v1/cache/lookup?cache_key=mesh", { key: t.key })
@@ -132,9 +131,10 @@ describe.each(DB_VARIANTS)("jobs on $name", (variant) => {
         appendLedger(db, [{ userId: t.userId, period: new Date().toISOString().slice(0, 7), occurredAt: new Date(), kind: "asset_store", opId: "bogus", storageBytes: 7n }])
       )))
     await svc.run(Effect.flatMap(ObjectStore, (o) =>
-      Effect.promise(() =>
-        o.client.send(new PutObjectCommand({ Bucket: o.bucket, Key: `assets/${t.userId}/orphan`, Body: "lost" }))
-      )))
+      o.upload(`assets/${t.userId}/orphan`, Stream.make(new TextEncoder().encode("lost")), {
+        contentType: "text/plain",
+        beforeChunk: () => Effect.void
+      })))
     expect((await quotaOf(svc.url, t.key)).storage.jettythunder.used_bytes).toBe(5)
     await sleep(1_100) // the orphan is older than 2 × the reservation TTL
     const r = await job("reconcile")

@@ -3,13 +3,13 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { cacheRequest, NO_USAGE, textCacheWrite, tierOf, ttlCeiling, ttlProblem } from "../../model/index.ts"
+import { cacheRequest, NO_USAGE, textCacheWrite, tierOf, ttlCeiling, ttlProblem, type Usage } from "../../model/index.ts"
 import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { Database } from "../db/Database.ts"
 import { appendLedger } from "../db/ledger.repository.ts"
 import { type Contention, type DatabaseError, InvalidRequest, type QuotaDenied, type RedisUnavailable, type UnknownUser } from "../errors.ts"
 import { PriceSheet } from "../quota/PriceSheet.ts"
-import { QuotaStore } from "../quota/QuotaStore.ts"
+import { type CommitEffect, QuotaStore, type Reservation } from "../quota/QuotaStore.ts"
 import { UsageRecorder } from "../quota/UsageRecorder.ts"
 import { TimeSource } from "../quota/TimeSource.ts"
 import { tenantKeys } from "../redis/keys.ts"
@@ -47,6 +47,28 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
       const time = yield* TimeSource
       const recorder = yield* UsageRecorder
 
+      /**
+       * Count a request durably and apply its effect on the entry (written or deleted) in Redis, as one step a client
+       * that leaves cannot cut in half. If Redis refuses the effect, the count is voided: a request answered 503 is
+       * never billed, and one billed always did what it said.
+       */
+      const countWithEffect = (res: Reservation, now: number, usage: Usage, effect: CommitEffect) =>
+        Effect.uninterruptible(Effect.gen(function*() {
+          yield* recorder.count(res, now, "cache_request", { commit: false })
+          yield* quota.commit(res, usage, effect).pipe(
+            Effect.tapError(() =>
+              recorder.book({
+                userId: res.userId,
+                period: res.period,
+                at: now,
+                kind: "void",
+                requests: -usage.requests,
+                redisBytes: -usage.redisBytes
+              }).pipe(Effect.ignore)
+            )
+          )
+        }))
+
       const put: TextCacheShape["put"] = (userId, key, value, ttlSeconds) =>
         Effect.scoped(Effect.gen(function*() {
           const size = BigInt(Buffer.byteLength(value, "utf8"))
@@ -57,20 +79,14 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
           if (problem !== undefined) return yield* new InvalidRequest({ code: "invalid_ttl", field: "ttl", message: problem })
           const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key, batch: recorder.batch() })
           const now = yield* time.now
-          yield* recorder.count(res, now, "cache_request", { commit: false })
           const expiresAt = now + ttl * 1000
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
+          yield* countWithEffect(res, now, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
             _tag: "CachePut",
             cacheKey: key,
             value,
             ttlMs: ttl * 1000,
             expiresAt
-          }).pipe(
-            // the value was not stored: the request must not stay billed
-            Effect.tapError(() =>
-              recorder.book({ userId, period: res.period, at: now, kind: "void", requests: -1n, redisBytes: -size }).pipe(Effect.ignore)
-            )
-          )
+          })
           return { key, sizeBytes: size, ttlSeconds: ttl, expiresAt: new Date(expiresAt) }
         }))
 
@@ -91,8 +107,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
           const now = yield* time.now
           const k = tenantKeys(config.keyPrefix, userId)
           const existed = (yield* redis.run((r) => r.hexists(k.cacheSizes, key))) === 1
-          yield* recorder.count(res, now, "cache_request", { commit: false })
-          yield* quota.commit(res, { ...NO_USAGE, requests: 1n }, { _tag: "CacheDelete", cacheKey: key })
+          yield* countWithEffect(res, now, { ...NO_USAGE, requests: 1n }, { _tag: "CacheDelete", cacheKey: key })
           return existed
         }))
 

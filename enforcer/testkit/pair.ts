@@ -65,7 +65,7 @@ export const startPair = async (
       await Promise.allSettled([a.close(), b.close()])
       await closeDb()
       await s3.server.close()
-      await dropRedisPrefix(settings.keyPrefix)
+      await dropRedisPrefix(settings.keyPrefix, settings.redisClusterNodes)
     }
   }
 }

@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Redacted from "effect/Redacted"
-import { Redis } from "ioredis"
+import { Cluster, Redis } from "ioredis"
 import { type DatabaseConfig, defaultSettings, type EnforcerSettings } from "../config/EnforcerConfig.ts"
 
 export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379"
@@ -14,6 +14,22 @@ export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379"
  * Never skipped in silence: when it is down, the server variants fail, naming the URL.
  */
 export const TEST_DATABASE_URL = process.env["TEST_DATABASE_URL"] || "postgres://postgres@127.0.0.1:5432/test"
+
+/**
+ * The local Redis Cluster the race tests also run against (`.ci/redis-cluster` starts three masters on 7101–7103;
+ * `.ci/run` does it for CI). Like the PostgreSQL server, never skipped in silence: when it is down, the cluster
+ * variants fail, naming the nodes.
+ */
+export const REDIS_CLUSTER_NODES: ReadonlyArray<string> = (process.env["REDIS_CLUSTER_NODES"] ||
+  "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103").split(",").map((n) => n.trim()).filter((n) => n !== "")
+
+export interface RedisVariant {
+  readonly name: "redis" | "cluster"
+  readonly settings: Partial<EnforcerSettings>
+}
+
+export const SINGLE_REDIS: RedisVariant = { name: "redis", settings: {} }
+export const REDIS_CLUSTER: RedisVariant = { name: "cluster", settings: { redisClusterNodes: REDIS_CLUSTER_NODES } }
 
 export const uniqueId = (label: string) => `${label}_${randomBytes(5).toString("hex")}`
 
@@ -29,6 +45,12 @@ export const DB_VARIANTS: ReadonlyArray<DbVariant> = [
     name: "postgres",
     config: (): DatabaseConfig => ({ _tag: "Server", url: Redacted.make(TEST_DATABASE_URL), schema: uniqueId("t") })
   }
+]
+
+/** Where the race tests run: each database on one Redis, and the PostgreSQL server on the Redis Cluster. */
+export const STORE_VARIANTS: ReadonlyArray<{ readonly name: string; readonly db: DbVariant; readonly redis: RedisVariant }> = [
+  ...DB_VARIANTS.map((db) => ({ name: db.name, db, redis: SINGLE_REDIS })),
+  { name: "postgres on the redis cluster", db: DB_VARIANTS[1]!, redis: REDIS_CLUSTER }
 ]
 
 export const testSettings = (overrides: Partial<EnforcerSettings> = {}): EnforcerSettings => {
@@ -50,20 +72,27 @@ export const testSettings = (overrides: Partial<EnforcerSettings> = {}): Enforce
 }
 
 /** Delete a test's Redis keys (SCAN, never KEYS) so repeated local runs do not pile them up. */
-export const dropRedisPrefix = async (prefix: string): Promise<void> => {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  r.on("error", () => undefined)
-  try {
-    await r.connect()
+export const dropRedisPrefix = async (prefix: string, clusterNodes?: ReadonlyArray<string>): Promise<void> => {
+  const dropOn = async (r: Redis) => {
     let cursor = "0"
     do {
       const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000)
-      if (keys.length > 0) await r.del(...keys)
+      // one key per DEL: keys of different slots cannot share a command on a cluster node
+      if (keys.length > 0) await Promise.all(keys.map((k) => r.del(k)))
       cursor = next
     } while (cursor !== "0")
+  }
+  const conn = clusterNodes !== undefined && clusterNodes.length > 0
+    ? new Cluster(clusterNodes.map((n) => ({ host: n.split(":")[0]!, port: Number(n.split(":")[1]) })), { lazyConnect: true })
+    : new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  conn.on("error", () => undefined)
+  try {
+    await conn.connect()
+    if (conn instanceof Cluster) await Promise.all(conn.nodes("master").map(dropOn))
+    else await dropOn(conn)
   } catch {
     // best effort: a test's cleanup must not fail the test
   } finally {
-    r.disconnect()
+    conn.disconnect()
   }
 }

@@ -14,6 +14,8 @@ export interface MonteCarloRun {
   /** default: all cores */
   readonly workers?: number
   readonly onProgress?: (done: number, total: number) => void
+  /** Ctrl-C: aborting stops the runs and rejects */
+  readonly signal?: AbortSignal
 }
 
 export interface MonteCarloJson extends MonteCarlo {
@@ -34,7 +36,8 @@ export const monteCarloOf = async (loaded: LoadedScenario, options: MonteCarloRu
     runs: options.runs,
     seed: options.seed,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.signal === undefined ? {} : { signal: options.signal })
   })
   const horizonMonths = loaded.state.scenario.horizon_months
   const keyOf = (i: number) => monthKeyAt(loaded.state.scenario.start, i)

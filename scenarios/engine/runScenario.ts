@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly seed: number
   readonly workers?: number
   readonly onProgress?: (done: number, total: number) => void
+  /** aborting stops a Monte Carlo run in progress (Ctrl-C) */
+  readonly signal?: AbortSignal
   /** the tornado in the report (default: net profit in the last month, ±10%, 12 largest bars); false for none */
   readonly tornado?: { readonly output: Output; readonly pct: BigDecimal.BigDecimal; readonly limit: number } | false
 }
@@ -59,7 +61,8 @@ export const runScenario = async (loaded: LoadedScenario, options: RunOptions): 
       runs: options.runs,
       seed: options.seed,
       ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.signal === undefined ? {} : { signal: options.signal })
     })
     : undefined
   if (loaded.inputs.length > 0) {

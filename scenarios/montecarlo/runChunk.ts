@@ -49,6 +49,74 @@ export const loadSimulation = async (moduleUrl: string, payload: unknown): Promi
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
+/**
+ * Runs of one chunk, summarised online; `run(from, to)` may be called slice by slice (the inline path yields to the
+ * event loop between slices), and the summary is the same as one call over the whole range.
+ */
+export class ChunkRunner {
+  private readonly cells: number
+  private readonly sketches: ReadonlyArray<QuantileSketch>
+  private readonly breakEvenAt: Array<number>
+  private readonly rng: Rng
+  private readonly sim: Simulation
+  private readonly request: Omit<ChunkRequest, "moduleUrl" | "payload">
+  private runs = 0
+
+  constructor(sim: Simulation, request: Omit<ChunkRequest, "moduleUrl" | "payload">) {
+    this.sim = sim
+    this.request = request
+    this.cells = sim.figures.length * sim.months
+    this.sketches = Array.from({ length: this.cells }, () => new QuantileSketch(request.relativeAccuracy))
+    this.breakEvenAt = new Array<number>(sim.months).fill(0)
+    this.rng = new Rng(request.seed, request.start)
+  }
+
+  /** Runs [from, to); `onProgress(done in chunk)` every `progressEvery` runs of the chunk. */
+  run(from: number, to: number, onProgress: (doneInChunk: number) => void = () => {}, progressEvery = 250): void {
+    const { months, figures } = this.sim
+    const { cells, sketches, breakEvenAt, rng, request } = this
+    for (let i = from; i < to; i++) {
+      rng.reseed(request.seed, i)
+      let outcome
+      try {
+        outcome = this.sim.run(rng)
+      } catch (e) {
+        throw new ChunkFailure(`run ${i} failed: ${describe(e)}`, i)
+      }
+      const { values, breakEvenMonth } = outcome
+      if (values.length !== cells) {
+        throw new ChunkFailure(`run ${i} returned ${values.length} values; expected figures × months = ${figures.length} × ${months} = ${cells}`, i)
+      }
+      for (let c = 0; c < cells; c++) {
+        const v = values[c] as number
+        if (!Number.isFinite(v)) {
+          throw new ChunkFailure(`run ${i}: figure "${figures[Math.floor(c / months)]}" month ${c % months} is ${v}`, i)
+        }
+        ;(sketches[c] as QuantileSketch).add(v)
+      }
+      if (breakEvenMonth !== -1) {
+        if (!(Number.isInteger(breakEvenMonth) && breakEvenMonth >= 0 && breakEvenMonth < months)) {
+          throw new ChunkFailure(`run ${i} returned breakEvenMonth ${breakEvenMonth}; expected -1 or an index in [0, ${months})`, i)
+        }
+        breakEvenAt[breakEvenMonth]!++
+      }
+      this.runs++
+      const done = i + 1 - request.start
+      if (done % progressEvery === 0) onProgress(done)
+    }
+  }
+
+  summary(): ChunkSummary {
+    return {
+      runs: this.runs,
+      months: this.sim.months,
+      figures: [...this.sim.figures],
+      sketches: this.sketches.map((s) => s.toJSON()),
+      breakEvenAt: [...this.breakEvenAt]
+    }
+  }
+}
+
 /** Runs [start, end) of `sim`; `onProgress(doneInChunk)` every `progressEvery` runs. */
 export const runChunk = (
   sim: Simulation,
@@ -56,44 +124,7 @@ export const runChunk = (
   onProgress: (doneInChunk: number) => void = () => {},
   progressEvery = 250
 ): ChunkSummary => {
-  const { months, figures } = sim
-  const cells = figures.length * months
-  const sketches = Array.from({ length: cells }, () => new QuantileSketch(request.relativeAccuracy))
-  const breakEvenAt = new Array<number>(months).fill(0)
-  const rng = new Rng(request.seed, request.start)
-  for (let i = request.start; i < request.end; i++) {
-    rng.reseed(request.seed, i)
-    let outcome
-    try {
-      outcome = sim.run(rng)
-    } catch (e) {
-      throw new ChunkFailure(`run ${i} failed: ${describe(e)}`, i)
-    }
-    const { values, breakEvenMonth } = outcome
-    if (values.length !== cells) {
-      throw new ChunkFailure(`run ${i} returned ${values.length} values; expected figures × months = ${figures.length} × ${months} = ${cells}`, i)
-    }
-    for (let c = 0; c < cells; c++) {
-      const v = values[c] as number
-      if (!Number.isFinite(v)) {
-        throw new ChunkFailure(`run ${i}: figure "${figures[Math.floor(c / months)]}" month ${c % months} is ${v}`, i)
-      }
-      ;(sketches[c] as QuantileSketch).add(v)
-    }
-    if (breakEvenMonth !== -1) {
-      if (!(Number.isInteger(breakEvenMonth) && breakEvenMonth >= 0 && breakEvenMonth < months)) {
-        throw new ChunkFailure(`run ${i} returned breakEvenMonth ${breakEvenMonth}; expected -1 or an index in [0, ${months})`, i)
-      }
-      breakEvenAt[breakEvenMonth]!++
-    }
-    const done = i + 1 - request.start
-    if (done % progressEvery === 0) onProgress(done)
-  }
-  return {
-    runs: request.end - request.start,
-    months,
-    figures: [...figures],
-    sketches: sketches.map((s) => s.toJSON()),
-    breakEvenAt
-  }
+  const runner = new ChunkRunner(sim, request)
+  runner.run(request.start, request.end, onProgress, progressEvery)
+  return runner.summary()
 }

@@ -7,6 +7,9 @@ import { decodeSheet, type Sheet } from "../../model/index.ts"
 import { makeSampler } from "../montecarlo/correlation.ts"
 import { applyOverrides, deepMerge, sheetPath, sheetPathName } from "./overrides.ts"
 import { Scenario } from "./schema.ts"
+import type * as SchemaAST from "effect/SchemaAST"
+import { closestName } from "../../io/didYouMean.ts"
+import { knownFields } from "./knownFields.ts"
 import { extractDistributions, issueLines, type TreePath, type UncertainInput } from "./uncertain.ts"
 
 /** A scenario file that cannot be run; `message` names each bad field (one per line in `issues`). */
@@ -16,8 +19,14 @@ export class ScenarioError extends Schema.TaggedError<ScenarioError>()("Scenario
   message: Schema.String
 }) {}
 
-export const scenarioError = (file: string, issues: ReadonlyArray<string>) =>
-  new ScenarioError({ file, issues, message: `${file}: ${issues.join("; ")}` })
+/** Issues shown in the one-line message; the rest are counted ("and 39,997 more"), and all stay in `issues`. */
+export const SHOWN_ISSUES = 3
+
+export const scenarioError = (file: string, issues: ReadonlyArray<string>) => {
+  const more = issues.length - SHOWN_ISSUES
+  const shown = issues.slice(0, SHOWN_ISSUES).join("; ") + (more > 0 ? `; and ${more.toLocaleString("en-US")} more` : "")
+  return new ScenarioError({ file, issues, message: `${file}: ${shown}` })
+}
 
 /** What a scenario is made of before decoding: plain data, so it can be handed to worker threads as it is. */
 export interface ScenarioSource {
@@ -65,8 +74,15 @@ const valueAt = (tree: unknown, dotted: string): unknown => {
 }
 
 /** "users.churn.pro: Expected a fraction between 0 and 1 (got 1.5)" */
-const describeIssues = (message: string, tree: unknown, prefix = "", rename: (p: string) => string = (p) => p) =>
+const describeIssues = (message: string, tree: unknown, prefix = "", rename: (p: string) => string = (p) => p, schema?: SchemaAST.AST) =>
   issueLines(message).map(({ path, message: m }) => {
+    // an unknown field names the closest known one: "users.chrun: unknown field `chrun` — did you mean `churn`?"
+    if (schema !== undefined && /^Expected no excess property/.test(m)) {
+      const parts = path === "" ? [] : path.split(".")
+      const key = parts.at(-1) ?? ""
+      const guess = closestName(key, knownFields(schema, parts.slice(0, -1)))
+      return `${prefix + rename(path)}: unknown field \`${key}\`${guess === undefined ? "" : ` — did you mean \`${guess}\`?`}`
+    }
     const v = valueAt(tree, path)
     const got = /\bgot\b/.test(m) || v === undefined || typeof v === "object" ? "" : ` (got ${JSON.stringify(v)})`
     const where = prefix + rename(path)
@@ -98,7 +114,7 @@ const decodeOne = (source: ScenarioSource): Result.Result<LoadedScenario, Scenar
   const extracted = extractDistributions(source.tree)
   if (extracted.errors.length > 0) return Result.fail(scenarioError(file, extracted.errors))
   const decoded = decodeScenarioSchema(extracted.tree)
-  if (Result.isFailure(decoded)) return Result.fail(scenarioError(file, describeIssues(decoded.failure.message, extracted.tree)))
+  if (Result.isFailure(decoded)) return Result.fail(scenarioError(file, describeIssues(decoded.failure.message, extracted.tree, "", undefined, Scenario.ast)))
   const scenario = decoded.success
 
   const merged = applyOverrides(source.sheetTree, scenario.overrides)

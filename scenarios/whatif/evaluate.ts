@@ -1,6 +1,5 @@
 // One evaluation of the what-if page: the scenario tree decoded and projected by the engine `econ run` uses, with the
 // figures the page shows. Pure (no DOM, no I/O): the page runs it in the browser, tests run it in Node.
-import * as BigDecimal from "effect/BigDecimal"
 import * as Result from "effect/Result"
 import { decodeScenario, type LoadedScenario, type ScenarioError, scenarioError, type ScenarioSource } from "../scenario/decode.ts"
 import { evaluateChecks } from "../engine/checks.ts"
@@ -14,16 +13,7 @@ export interface WhatIf {
   readonly loaded: LoadedScenario
   readonly projection: Projection
   readonly summary: SummaryJson
-  /** first month from which net profit stays ≥ 0 to the horizon, or null */
-  readonly sustainedBreakEven: string | null
   readonly checks: ReadonlyArray<Check>
-}
-
-/** First month from which every month's net profit is ≥ 0 to the end of the horizon. */
-const sustainedBreakEven = (p: Projection): string | null => {
-  let i = p.months.length
-  while (i > 0 && !BigDecimal.isNegative(p.months[i - 1]!.netProfit)) i--
-  return i === p.months.length ? null : p.months[i]!.month
 }
 
 export const evaluateWhatIf = (source: ScenarioSource): Result.Result<WhatIf, ScenarioError> =>
@@ -34,7 +24,6 @@ export const evaluateWhatIf = (source: ScenarioSource): Result.Result<WhatIf, Sc
         loaded,
         projection,
         summary: summaryJson(projection),
-        sustainedBreakEven: sustainedBreakEven(projection),
         checks: evaluateChecks(projection, loaded.state.scenario.checks ?? [])
       })
     } catch (e) {

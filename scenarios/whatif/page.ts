@@ -112,7 +112,7 @@ const monthCard = (key: string, h: MonthHeadline, m: WhatIf["summary"]["months"]
 <div class="card"><h3>${esc(h.label)} · ${esc(monthLabel(h.month))}</h3><dl>
 <dt>Revenue</dt><dd>${figure(`${key}.revenue`, m.revenue, h.revenue)}</dd>
 <dt>Net profit</dt><dd>${figure(`${key}.net_profit`, m.net_profit, h.netProfit, h.netNegative)}</dd>
-<dt>Gross margin</dt><dd>${figure(`${key}.gross_margin_pct`, m.gross_margin_pct, h.grossMargin)}</dd>
+<dt>Gross margin</dt><dd>${figure(`${key}.gross_margin_pct`, m.gross_margin_pct ?? "", h.grossMargin)}</dd>
 <dt>Cumulative</dt><dd>${figure(`${key}.cumulative_net_profit`, m.cumulative_net_profit, formatUsd(money(m.cumulative_net_profit)), m.cumulative_net_profit.startsWith("-"))}</dd>
 </dl></div>`
 
@@ -124,9 +124,10 @@ const figuresHtml = (w: WhatIf): string => {
   const cards = [
     `<div class="card ${s.break_even_month === null ? "bad" : "good"}"><h3>Break-even</h3>
 <div class="big">${monthFigure("break_even_month", s.break_even_month, first)}</div>
-<div class="sub">first month whose net profit is ≥ 0</div></div>`,
-    `<div class="card ${w.sustainedBreakEven === null ? "bad" : "good"}"><h3>Sustained break-even</h3>
-<div class="big">${monthFigure("break_even_sustained_month", w.sustainedBreakEven, first)}</div>
+<div class="sub">first month whose net profit is ≥ 0</div>
+${h.relapses.length > 0 ? `<div class="sub neg"><b>Net loss again in ${esc(h.relapses.join(", "))}</b></div>` : ""}</div>`,
+    `<div class="card ${s.break_even_sustained_month === null ? "bad" : "good"}"><h3>Sustained break-even</h3>
+<div class="big">${monthFigure("break_even_sustained_month", s.break_even_sustained_month, first)}</div>
 <div class="sub">from then on net profit stays ≥ 0 to ${esc(monthLabel(last.month))}</div></div>`
   ]
   const m12 = s.months[11]

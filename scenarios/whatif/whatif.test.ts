@@ -24,21 +24,18 @@ type Figures = Readonly<Record<string, string>>
 
 /** What the page must show for a summary: the raw engine values its figures carry in data-value. */
 const expectedFigures = (s: SummaryJson): Figures => {
-  // sustained break-even: the first month from which net profit stays ≥ 0 to the horizon
-  let i = s.months.length
-  while (i > 0 && !s.months[i - 1]!.net_profit.startsWith("-")) i--
   const m12 = s.months[11]!
   const last = s.months.at(-1)!
   return {
     break_even_month: s.break_even_month ?? "",
-    break_even_sustained_month: i === s.months.length ? "" : s.months[i]!.month,
+    break_even_sustained_month: s.break_even_sustained_month ?? "",
     "month12.revenue": m12.revenue,
     "month12.net_profit": m12.net_profit,
-    "month12.gross_margin_pct": m12.gross_margin_pct,
+    "month12.gross_margin_pct": m12.gross_margin_pct ?? "",
     "month12.cumulative_net_profit": m12.cumulative_net_profit,
     "horizon.revenue": last.revenue,
     "horizon.net_profit": last.net_profit,
-    "horizon.gross_margin_pct": last.gross_margin_pct,
+    "horizon.gross_margin_pct": last.gross_margin_pct ?? "",
     "horizon.cumulative_net_profit": last.cumulative_net_profit
   }
 }

@@ -1,0 +1,282 @@
+// The object store on S3-compatible storage (Lyve in production; s3rver in tests). Multipart beyond one part, one part
+// in memory at a time; every request has a deadline (the SDK's socket timeouts, no retries: the client retries a 503).
+import { createHash } from "node:crypto"
+import type { Readable } from "node:stream"
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand
+} from "@aws-sdk/client-s3"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import type { S3Config } from "../config/EnforcerConfig.ts"
+import { Missing, StorageError } from "../errors.ts"
+import type { ObjectStoreShape, StoredObject } from "./ObjectStore.ts"
+
+const storageError = (what: string) => (cause: unknown) =>
+  new StorageError({ message: `s3 ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+
+/**
+ * One S3 request. The SDK's socket deadlines (connect, and no byte for `timeoutMs`) end a request to an S3 that is
+ * gone or silent; `deadlineMs` is the backstop for a request with no body to move (aborted through its signal).
+ */
+const s3 = <A>(what: string, f: (signal: AbortSignal) => Promise<A>, deadlineMs?: number) => {
+  const call = Effect.tryPromise({ try: f, catch: storageError(what) })
+  return deadlineMs === undefined ? call : call.pipe(
+    Effect.timeoutOrElse({
+      duration: deadlineMs,
+      orElse: () => Effect.fail(new StorageError({ message: `s3 ${what}: no answer within ${deadlineMs} ms` }))
+    })
+  )
+}
+
+const isNotFound = (e: unknown) => {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } }
+  return err.name === "NotFound" || err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404
+}
+
+
+/** A client for the configured bucket(s), checked reachable (one line naming the bucket and the fix if not). */
+export const connectS3ObjectStore = (
+  config: Extract<S3Config, { _tag: "Remote" }>,
+  coldBucket: string,
+  partSize: number,
+  timeoutMs: number
+) =>
+  Effect.gen(function*() {
+    const client = new S3Client({
+      endpoint: config.endpoint,
+      region: config.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: Redacted.value(config.secretAccessKey) },
+      // s3rver stores aws-chunked framing verbatim with the SDK's default checksums (STACK.md §8)
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      // a silent S3 is an unavailable S3: answer 503 after one deadline instead of retrying into a hang
+      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+      maxAttempts: 1
+    })
+    yield* Effect.addFinalizer(() => Effect.sync(() => client.destroy()))
+    for (const b of new Set([config.bucket, coldBucket])) {
+      yield* s3(`bucket ${b}`, (signal) => client.send(new HeadBucketCommand({ Bucket: b }), { abortSignal: signal }), 2 * timeoutMs).pipe(
+        Effect.mapError((e) =>
+          new StorageError({ message: `bucket "${b}" is not reachable at ${config.endpoint}: ${e.message}; create it or fix S3_BUCKET` })
+        )
+      )
+    }
+    return makeS3ObjectStore(client, config.endpoint, config.bucket, coldBucket, partSize, 2 * timeoutMs)
+  })
+
+export const makeS3ObjectStore = (
+  client: S3Client,
+  endpoint: string,
+  bucket: string,
+  coldBucket: string,
+  partSize: number,
+  deadlineMs: number
+): ObjectStoreShape => {
+  const upload: ObjectStoreShape["upload"] = (key, body, options) => {
+    const hash = createHash("sha256")
+    let total = 0n
+    let buffered: Array<Uint8Array> = []
+    let bufferedBytes = 0
+    let multipart: { uploadId: string; parts: Array<{ PartNumber: number; ETag: string }> } | undefined
+    let stored = false
+    // a part S3 may still be writing when the upload is abandoned: the abort must come after it, or the part survives
+    let inFlight: Promise<void> = Promise.resolve()
+
+    const flushPart = Effect.gen(function*() {
+      if (multipart === undefined) {
+        const created = yield* s3("create multipart upload", (signal) =>
+          client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options.contentType }), {
+            abortSignal: signal
+          }), deadlineMs)
+        multipart = { uploadId: created.UploadId!, parts: [] }
+      }
+      const mp = multipart
+      const data = Buffer.concat(buffered)
+      buffered = []
+      bufferedBytes = 0
+      const partNumber = mp.parts.length + 1
+      const out = yield* s3(`upload part ${partNumber}`, (signal) => {
+        const sent = client.send(
+          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: mp.uploadId, PartNumber: partNumber, Body: data }),
+          { abortSignal: signal }
+        )
+        inFlight = sent.then(() => undefined, () => undefined)
+        return sent
+      })
+      mp.parts.push({ PartNumber: partNumber, ETag: out.ETag! })
+    })
+
+    return Effect.gen(function*() {
+      yield* Stream.runForEach(body, (chunk) =>
+        Effect.gen(function*() {
+          yield* options.beforeChunk(total + BigInt(chunk.length))
+          hash.update(chunk)
+          total += BigInt(chunk.length)
+          buffered.push(chunk)
+          bufferedBytes += chunk.length
+          if (bufferedBytes >= partSize) yield* flushPart
+        }))
+      if (multipart === undefined) {
+        const data = Buffer.concat(buffered)
+        buffered = []
+        yield* s3("put object", (signal) =>
+          client.send(
+            new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentType: options.contentType }),
+            { abortSignal: signal }
+          ))
+      } else {
+        if (bufferedBytes > 0) yield* flushPart
+        const mp = multipart
+        yield* s3("complete multipart upload", (signal) =>
+          client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: mp.uploadId,
+              MultipartUpload: { Parts: mp.parts }
+            }),
+            { abortSignal: signal }
+          ), deadlineMs)
+      }
+      stored = true
+      return { sizeBytes: total, sha256: hash.digest("hex"), multipart: multipart !== undefined }
+    }).pipe(
+      Effect.onExit((exit) => {
+        buffered = []
+        if (Exit.isSuccess(exit) || stored) return Effect.void
+        const mp = multipart
+        if (mp === undefined) return Effect.void
+        // failed, refused or interrupted: abort so that no part (and no byte of storage) stays behind; in the
+        // background, so that the answer does not wait on an S3 that may be the reason of the failure
+        return Effect.promise(() => inFlight).pipe(Effect.andThen(s3("abort multipart upload", (signal) =>
+          client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: mp.uploadId }), {
+            abortSignal: signal
+          }), deadlineMs)),
+            Effect.tapError((e) => Effect.logWarning(`${e.message} (reconcile will abort it later)`)),
+            Effect.ignore,
+            Effect.forkDetach,
+            Effect.asVoid
+          )
+      })
+    )
+  }
+
+  const download: ObjectStoreShape["download"] = (b, key) =>
+    Effect.gen(function*() {
+      const out = yield* Effect.tryPromise({
+        try: (signal) => client.send(new GetObjectCommand({ Bucket: b, Key: key }), { abortSignal: signal }),
+        catch: (cause) => (isNotFound(cause) ? new Missing({ what: "object", id: key }) : storageError("get object")(cause))
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: deadlineMs,
+          orElse: () => Effect.fail(new StorageError({ message: `s3 get object: no answer within ${deadlineMs} ms` }))
+        })
+      )
+      const readable = out.Body as Readable
+      return {
+        sizeBytes: BigInt(out.ContentLength ?? 0),
+        body: Stream.fromAsyncIterable(
+          readable as AsyncIterable<Uint8Array>,
+          (cause) => new StorageError({ message: `s3 read: ${String(cause)}`, cause })
+        ).pipe(Stream.ensuring(Effect.sync(() => readable.destroy())))
+      }
+    })
+
+  const head: ObjectStoreShape["head"] = (b, key) =>
+    Effect.tryPromise({
+      try: (signal) =>
+        client.send(new HeadObjectCommand({ Bucket: b, Key: key }), { abortSignal: signal }).then(
+          (out) => ({ sizeBytes: BigInt(out.ContentLength ?? 0), storageClass: out.StorageClass ?? "STANDARD" }),
+          (e) => {
+            if (isNotFound(e)) return undefined
+            throw e
+          }
+        ),
+      catch: storageError("head object")
+    }).pipe(
+      Effect.timeoutOrElse({
+        duration: deadlineMs,
+        orElse: () => Effect.fail(new StorageError({ message: `s3 head object: no answer within ${deadlineMs} ms` }))
+      })
+    )
+
+  const remove: ObjectStoreShape["remove"] = (b, key) =>
+    s3("delete object", (signal) => client.send(new DeleteObjectCommand({ Bucket: b, Key: key }), { abortSignal: signal }), deadlineMs).pipe(
+      Effect.asVoid
+    )
+
+  const move: ObjectStoreShape["move"] = (from, to, contentType) =>
+    Effect.gen(function*() {
+      yield* s3("copy object", (signal) =>
+        client.send(
+          new CopyObjectCommand({
+            Bucket: to.bucket,
+            Key: from.key,
+            CopySource: `${from.bucket}/${encodeURIComponent(from.key).replaceAll("%2F", "/")}`,
+            MetadataDirective: "REPLACE",
+            ContentType: contentType,
+            ...(to.storageClass ? { StorageClass: to.storageClass as never } : {})
+          }),
+          { abortSignal: signal }
+        ), 10 * deadlineMs)
+      if (to.bucket !== from.bucket) yield* remove(from.bucket, from.key)
+    })
+
+  const list: ObjectStoreShape["list"] = (b, prefix) =>
+    Effect.gen(function*() {
+      const out: Array<StoredObject> = []
+      let token: string | undefined
+      do {
+        const page = yield* s3("list objects", (signal) =>
+          client.send(
+            new ListObjectsV2Command({ Bucket: b, ...(prefix ? { Prefix: prefix } : {}), ...(token ? { ContinuationToken: token } : {}) }),
+            { abortSignal: signal }
+          ), deadlineMs)
+        for (const o of page.Contents ?? []) {
+          out.push({ bucket: b, key: o.Key!, sizeBytes: BigInt(o.Size ?? 0), lastModified: o.LastModified })
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (token !== undefined)
+      return out
+    })
+
+  const listMultipartUploads: ObjectStoreShape["listMultipartUploads"] = (b) =>
+    s3("list multipart uploads", (signal) => client.send(new ListMultipartUploadsCommand({ Bucket: b }), { abortSignal: signal }), deadlineMs)
+      .pipe(Effect.map((out) =>
+        (out.Uploads ?? []).map((u) => ({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated }))
+      ))
+
+  const abortMultipartUpload: ObjectStoreShape["abortMultipartUpload"] = (b, key, uploadId) =>
+    s3("abort multipart upload", (signal) =>
+      client.send(new AbortMultipartUploadCommand({ Bucket: b, Key: key, UploadId: uploadId }), { abortSignal: signal }), deadlineMs)
+      .pipe(Effect.asVoid)
+
+  return {
+    bucket,
+    coldBucket,
+    describe: `${endpoint} bucket ${bucket}`,
+    upload,
+    download,
+    head,
+    remove,
+    move,
+    list,
+    listMultipartUploads,
+    abortMultipartUpload
+  }
+}
