@@ -13,6 +13,7 @@ import { meteredMonths } from "../enforcer/db/metered.repository.ts"
 import { TimeSource } from "../enforcer/quota/TimeSource.ts"
 import { call, newTenant, type RunningService, startService, storeAsset } from "../enforcer/testkit/service.ts"
 import { dropRedisPrefix, TEST_DATABASE_URL, testSettings, uniqueId } from "../enforcer/testkit/settings.ts"
+import { runEcon } from "./econ.ts"
 import type { VarianceJson } from "./variance.ts"
 
 const NODE = join(process.cwd(), "node_modules/.bin/node")
@@ -106,7 +107,7 @@ describe("econ variance --from-ledger", () => {
 
   it("January as planned in users and revenue; usage lines priced on the metered bytes and requests", () => {
     const jan = result.months[0]!
-    expect(jan.metered).toEqual({ requests: 3, bandwidth_bytes: 4000, storage_bytes: 3000, redis_bytes: jan.metered.redis_bytes })
+    expect(jan.metered).toMatchObject({ month: "2026-01", users: { starter: 2, pro: 1 }, revenue: "87.00", requests: 3, bandwidth_bytes: 4000, storage_bytes: 3000 })
     expect(jan.users.filter((u) => u.plan !== 0 || u.actual !== 0)).toEqual([
       { tier: "starter", plan: 2, actual: 2, variance: 0, variance_pct: "0.0" },
       { tier: "pro", plan: 1, actual: 1, variance: 0, variance_pct: "0.0" }
@@ -150,6 +151,19 @@ describe("econ variance --from-ledger", () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/2026-02: Variance test against what the enforcer metered/)
     expect(r.stdout).toMatch(/Pro users\s+1\s+2\s+\+1\s+\+100\.0%/)
+  })
+
+  it("--actual reads the metered months back from that JSON (no database): the same variance", async () => {
+    const file = join(settings.dataDir, "actual.json")
+    writeFileSync(file, JSON.stringify(result))
+    const r = await runEcon("variance", join(settings.dataDir, "variance.yaml"), "--actual", file, "--json")
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual(result)
+    writeFileSync(file, JSON.stringify([{ month: "2026-01", users: { pro: "one" } }]))
+    const bad = await runEcon("variance", join(settings.dataDir, "variance.yaml"), "--actual", file)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--actual .*actual\.json: expected `econ variance --json` output/)
+    expect((await runEcon("variance", join(settings.dataDir, "variance.yaml"))).code).toBe(2)
   })
 
   it("a scenario outside the ledger's months is a usage error naming both ranges (exit 2)", () => {
