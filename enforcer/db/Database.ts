@@ -67,13 +67,16 @@ export const databaseError = (cause: unknown) =>
 const makeShape = (db: Kysely<DB>, kind: "pglite" | "pg", timeoutMs: number): DatabaseShape => ({
   db,
   kind,
-  use: (f) =>
-    Effect.tryPromise({ try: () => f(db), catch: databaseError }).pipe(
+  use: (f) => {
+    const call = Effect.tryPromise({ try: () => f(db), catch: databaseError })
+    // the embedded database lives in this process: it cannot be cut off, only busy, and a busy queue is no outage
+    return kind === "pglite" ? call : call.pipe(
       Effect.timeoutOrElse({
         duration: 4 * timeoutMs,
         orElse: () => Effect.fail(new DatabaseError({ message: `database: no answer within ${4 * timeoutMs} ms` }))
       })
     )
+  }
 })
 
 interface Opened {

@@ -47,6 +47,9 @@ export const reconcileJob = Effect.gen(function*() {
   return Effect.gen(function*() {
     const now = yield* time.now
     const grace = 2 * config.reservationTtlMs
+    const users = yield* database.use(listUsers)
+    // reservations whose request died settle first (a snapshot does it), so that their uploads no longer count as live
+    yield* Effect.forEach(users, (u) => quota.snapshot(u.userId).pipe(Effect.ignore), { discard: true })
     // an object or upload under assets/<user>/<reservation id> whose reservation is still held is a live upload
     const live = (key: string) => {
       const [, userId, id] = key.split("/")
@@ -96,7 +99,6 @@ export const reconcileJob = Effect.gen(function*() {
         aborted++
       }
     }
-    const users = yield* database.use(listUsers)
     const results: Array<Record<string, unknown>> = []
     for (const u of users) {
       // the bytes actually held (content rows) against what the ledger booked: the ledger gets a correcting row.
