@@ -103,6 +103,8 @@ const SHAPES = [false, true].map((tiered) => Array.from({ length: BOOKED_ROWS },
 /** Every leaf row r reads for tier k (either tiering outcome). */
 const rowLeaves = (r: number, k: number): ReadonlyArray<number> => {
   const out = new Set<number>([LEAF.lyvePrice, LEAF.coldPrice].filter(() => r === ROW.hot_storage || r === ROW.cold_storage))
+  // support is owed for paid tiers only: the row reads the price too (see leaves.ts supportGated)
+  if (r === ROW.support) out.add(LEAF.price + k)
   for (const shape of [SHAPES[0]![r]!, SHAPES[1]![r]!]) {
     out.add(shape.tier + k)
     if (shape.dim >= 0) [usageLeaf(k, shape.dim), usageLeaf(k, shape.dim) + 1].forEach((l) => out.add(l))
@@ -370,6 +372,7 @@ export class CompiledScenario {
     }
     if (this.flowsDirty) this.refreshRates()
     if (this.signupsDirty && !this.refreshSignups()) return false
+    if (this.flowsDirty || this.signupsDirty) this.flows.load()
     for (let i = 0; i < this.usageDirty.length; i++) if (this.usageDirty[i]) this.refreshUsage(i)
     for (let r = 0; r < BOOKED_ROWS; r++) if (this.rowDirty[r] && !this.refreshRow(r)) return false
     if (this.fixedDirty) this.refreshFixed()
@@ -536,12 +539,17 @@ export class CompiledScenario {
     let factor = shape.perUnit === 1 ? 100 : 1e-3
     for (const f of shape.factors) factor *= this.factorFloat(f)
     for (let k = 0; k < K; k++) {
-      const perUser = float[shape.tier + k]! * factor
+      const perUser = this.unpaid(r, k) ? 0 : float[shape.tier + k]! * factor
       for (let j = 0; j < T; j++) {
         cells[(j * R + r) * K + k] = shape.dim < 0 ? perUser : perUser * usage[(k * D + shape.dim) * T + j]!
       }
     }
     return true
+  }
+
+  /** Whether tier k owes no support this run although its leaf holds an amount: a free tier (model/support.ts). */
+  private unpaid(r: number, k: number): boolean {
+    return r === ROW.support && this.leaves.supportGated[k]! && !(this.float[LEAF.price + k]! > 0)
   }
 
   /** The exact used share of tier k in dimension d at table j. */
@@ -653,7 +661,7 @@ export class CompiledScenario {
     const shape = SHAPES[tiered ? 1 : 0]![r]!
     let sum = BigDecimal.fromBigInt(0n)
     for (let k = 0; k < K; k++) {
-      if (users[k] === 0) continue
+      if (users[k] === 0 || this.unpaid(r, k)) continue
       let perUser = this.leafExact(shape.tier + k)
       if (shape.dim >= 0) perUser = BigDecimal.multiply(perUser, this.usageExact(k, shape.dim, j))
       sum = BigDecimal.sum(sum, BigDecimal.multiply(perUser, BigDecimal.fromBigInt(BigInt(users[k]!))))

@@ -71,6 +71,8 @@ export interface Leaves {
   readonly structure: string
   readonly signupKind: "none" | "constant" | "growth" | "ramp"
   readonly signupMonths: number
+  /** per tier: support applies only while the tier is paid (price > 0), the model's rule when it has no own amount */
+  readonly supportGated: ReadonlyArray<boolean>
   /** ramp length of each usage series (0: constant or absent), index k · D + d */
   readonly usageMonths: ReadonlyArray<number>
   /** fixed-cost steps: the first month key each applies from, and how many items (leaves) each has */
@@ -104,12 +106,15 @@ export const leavesOf = (state: ScenarioState): Leaves => {
   structure.push(`signups:${signups.kind}:${signups.months}`)
 
   const support = scenario.support_per_user
+  const supportGated: Array<boolean> = []
   TIER_IDS.forEach((t, k) => {
     const tier = tierOf(sheet, t)
     values[LEAF.price + k] = tier.price
-    values[LEAF.support + k] = t === "free"
-      ? support !== undefined && !BigDecimal.isBigDecimal(support) ? support[t] : undefined
-      : support === undefined ? sheet.support_per_user_month : BigDecimal.isBigDecimal(support) ? support : support[t] ?? sheet.support_per_user_month
+    // as prepare (model/support.ts): a tier's own amount wins; otherwise the amount applies to paid tiers only, so the
+    // leaf is the amount and whether the tier pays (price > 0) is decided run by run from its price leaf
+    const own = support !== undefined && !BigDecimal.isBigDecimal(support) ? support[t] : undefined
+    supportGated.push(own === undefined)
+    values[LEAF.support + k] = own ?? (support !== undefined && BigDecimal.isBigDecimal(support) ? support : sheet.support_per_user_month)
     values[LEAF.workers + k] = tier.flat_lines.workers
     values[LEAF.jettythunderApi + k] = tier.flat_lines.jettythunder_api
     values[LEAF.jettyspeed + k] = tier.flat_lines.jettyspeed
@@ -118,6 +123,7 @@ export const leavesOf = (state: ScenarioState): Leaves => {
     values[LEAF.bandwidthGb + k] = tier.limits.bandwidth_gb ?? undefined
     values[LEAF.requests + k] = costedRequests(tier)
   })
+  structure.push(`support:${supportGated.join(",")}`)
   const p = sheet.unit_prices
   values[LEAF.redisPrice] = p.redis_per_mb_month
   values[LEAF.lyvePrice] = p.lyve_per_gb_month
@@ -158,6 +164,7 @@ export const leavesOf = (state: ScenarioState): Leaves => {
     structure: structure.join("|"),
     signupKind: signups.kind as Leaves["signupKind"],
     signupMonths: signups.months,
+    supportGated,
     usageMonths,
     fixedSteps
   }
