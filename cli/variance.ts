@@ -135,7 +135,8 @@ export const NOTES = [
   "Actual cost lines by the model's rules and the scenario's price sheet: Redis and stored bytes held at the month's end, " +
     "bandwidth and requests of the month; Workers, JettyThunder API, JettySpeed and support per billed user, as the " +
     "projection prices them. Each line is booked once a month (half-even to the cent).",
-  "Cold storage reads $0.00: the ledger keeps no storage-class history, so every stored byte is priced hot."
+  "Cold storage reads $0.00: the ledger keeps no storage-class history, so every stored byte is priced hot. Redis " +
+    "reads the bytes put less those deleted: entries that expire are not given back in the ledger, so it reads high."
 ]
 
 /** The metered months that fall within the projection, each beside the plan; undefined when none overlap. */
