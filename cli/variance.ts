@@ -35,6 +35,7 @@ import { dollarTick } from "../scenarios/report/format.ts"
 import { renderChart, type ChartSpec } from "../scenarios/report/svg.ts"
 import { COLORS, INK } from "../scenarios/report/theme.ts"
 import { CommandFailed, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
+import { readMeteredFile } from "./meteredFile.ts"
 import { scenarioArgument, useScenario } from "./scenarioCommon.ts"
 
 const TOTALS = { revenue: "Revenue", variable_costs: "Variable costs", gross_profit: "Gross profit" } as const
@@ -62,7 +63,11 @@ export interface UsersVariance {
 
 export interface VarianceMonth {
   readonly month: string
+  /** what was metered, as `--actual FILE` reads it back */
   readonly metered: {
+    readonly month: string
+    readonly users: Readonly<Partial<Record<TierId, number>>>
+    readonly revenue: string
     readonly requests: number
     readonly bandwidth_bytes: number
     readonly storage_bytes: number
@@ -157,6 +162,9 @@ export const varianceOf = (projection: Projection, metered: ReadonlyArray<Metere
     return {
       month: m.month,
       metered: {
+        month: m.month,
+        users: m.users,
+        revenue: formatMoney(a.revenue),
         requests: exactJsonNumber(m.requests),
         bandwidth_bytes: exactJsonNumber(m.bandwidthBytes),
         storage_bytes: exactJsonNumber(m.storageBytes),
@@ -277,21 +285,27 @@ export const varianceCommand = Command.make(
       Flag.withDescription("Read the actuals from the enforcer's ledger (DATABASE_URL, or the embedded database in ECON_DATA_DIR / ./.data)"),
       Flag.withDefault(false)
     ),
+    actual: Flag.String("actual").pipe(
+      Flag.withDescription("Read the actuals from a JSON file instead: `econ variance --json` output, or a list of its months' metered objects"),
+      Flag.optional
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("Also write variance.json and variance.svg to this directory"), Flag.optional),
     json: jsonFlag
   },
-  Effect.fn(function*({ file, fromLedger, out, json }) {
-    if (!fromLedger) {
-      return yield* new UsageError({ message: "variance compares the plan with what the enforcer metered: add --from-ledger" })
+  Effect.fn(function*({ file, fromLedger, actual, out, json }) {
+    if (fromLedger === Option.isSome(actual)) {
+      return yield* new UsageError({
+        message: "variance compares the plan with what the enforcer metered: give --from-ledger (its database) or --actual FILE, one of them"
+      })
     }
     const loaded = yield* useScenario(file)
     const projection = project(prepare(loaded.state))
-    const metered = yield* readLedger
+    const metered = Option.isSome(actual) ? yield* readMeteredFile(actual.value) : yield* readLedger
     const v = varianceOf(projection, metered, loaded.state.sheet)
     if (v === undefined) {
       const months = metered.map((m) => m.month)
       return yield* new UsageError({
-        message: `the ledger's months (${months.length === 0 ? "none" : `${months[0]} … ${months.at(-1)}`}) and the scenario's ` +
+        message: `the metered months (${months.length === 0 ? "none" : `${months[0]} … ${months.at(-1)}`}) and the scenario's ` +
           `(${projection.months[0]!.month} … ${projection.months.at(-1)!.month}) do not overlap: set the scenario's start`
       })
     }
