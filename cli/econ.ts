@@ -2,6 +2,7 @@
 // 70 internal error. `econProgram` computes the code; the entry (main.ts) sets it, tests run it in-process (`runEcon`).
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -83,7 +84,13 @@ export interface EconResult {
  * `econ args` in this process with its output captured: the same command tree and exit code as the entry, without a
  * process start per call. For tests of what a command prints and decides; the process boundary has tests of its own.
  */
-export const runEcon = async (...args: ReadonlyArray<string>): Promise<EconResult> => {
+export const runEcon = (...args: ReadonlyArray<string>): Promise<EconResult> => runEconWith({}, args)
+
+/** `runEcon` with the environment its configuration reads (`env`: the variables, instead of this process's). */
+export const runEconWith = async (
+  options: { readonly env?: Readonly<Record<string, string>> },
+  args: ReadonlyArray<string>
+): Promise<EconResult> => {
   let stdout = ""
   let stderr = ""
   const io: StdioShape = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) }
@@ -92,8 +99,11 @@ export const runEcon = async (...args: ReadonlyArray<string>): Promise<EconResul
     log: (...a: ReadonlyArray<unknown>) => io.out(format(...a) + "\n"),
     error: (...a: ReadonlyArray<unknown>) => io.err(format(...a) + "\n")
   })
+  const program = econProgram(args).pipe(Effect.provideService(Stdio, io), Effect.provideService(Console.Console, console))
   const code = await Effect.runPromise(
-    econProgram(args).pipe(Effect.provideService(Stdio, io), Effect.provideService(Console.Console, console))
+    options.env === undefined
+      ? program
+      : program.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: options.env }))))
   )
   return { code, stdout, stderr }
 }

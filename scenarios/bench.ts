@@ -133,7 +133,7 @@ const nodeFloor = () => nodeChild(["-e", "0"])
 
 /** The scenario as numbers for the numpy peer: the same tiers, rates, usage, prices and distributions. */
 const peerSpec = (loaded: LoadedScenario) => {
-  const { values, supportGated } = leavesOf(loaded.state)
+  const { values } = leavesOf(loaded.state)
   const input = prepare(loaded.state)
   const scenario = loaded.state.scenario
   const tier = (at: number) => TIER_IDS.map((_, k) => floatOf(values[at + k]))
@@ -152,8 +152,7 @@ const peerSpec = (loaded: LoadedScenario) => {
       upgrade: tier(LEAF.up),
       downgrade: tier(LEAF.down),
       price: tier(LEAF.price),
-      // support is owed for paid tiers (price > 0) unless a tier has its own amount
-      support: tier(LEAF.support).map((v, k) => (supportGated[k] && !(floatOf(values[LEAF.price + k]) > 0) ? 0 : v)),
+      support: tier(LEAF.support),
       workers: tier(LEAF.workers),
       jettythunder_api: tier(LEAF.jettythunderApi),
       jettyspeed: tier(LEAF.jettyspeed),

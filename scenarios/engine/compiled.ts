@@ -103,8 +103,6 @@ const SHAPES = [false, true].map((tiered) => Array.from({ length: BOOKED_ROWS },
 /** Every leaf row r reads for tier k (either tiering outcome). */
 const rowLeaves = (r: number, k: number): ReadonlyArray<number> => {
   const out = new Set<number>([LEAF.lyvePrice, LEAF.coldPrice].filter(() => r === ROW.hot_storage || r === ROW.cold_storage))
-  // support is owed for paid tiers only: the row reads the price too (see leaves.ts supportGated)
-  if (r === ROW.support) out.add(LEAF.price + k)
   for (const shape of [SHAPES[0]![r]!, SHAPES[1]![r]!]) {
     out.add(shape.tier + k)
     if (shape.dim >= 0) [usageLeaf(k, shape.dim), usageLeaf(k, shape.dim) + 1].forEach((l) => out.add(l))
@@ -183,6 +181,8 @@ export class CompiledScenario {
   private readonly M: number
   private readonly T: number
   private readonly slots: ReadonlyArray<Int32Array>
+  /** per varied input: 1 when it writes a tier's price (support depends on whether that price is above zero) */
+  private readonly priceInput: Uint8Array
   private readonly currentMicro: Float64Array
   private readonly micro: Float64Array
   private readonly float: Float64Array
@@ -253,6 +253,7 @@ export class CompiledScenario {
       slots.push(Int32Array.from("leaves" in p ? p.leaves : []))
     })
     this.slots = slots
+    this.priceInput = Uint8Array.from(slots, (s) => (s.some((l) => l >= LEAF.price && l < LEAF.price + K) ? 1 : 0))
     this.unsupported = unsupported
     this.currentMicro = Float64Array.from(currents, microOf)
     this.written = new Uint8Array(n)
@@ -363,6 +364,9 @@ export class CompiledScenario {
       if (!Number.isSafeInteger(v)) return false
       // an input the fast path does not model may only stay where it was compiled
       if (this.unsupported[j] !== undefined && v !== this.currentMicro[j]) return false
+      // support follows a tier's price across zero (a free tier gets none): a run that moves a price over the kink
+      // changes a quantity the probe saw fixed, so the exact engine books it
+      if (this.priceInput[j] === 1 && v > 0 !== this.currentMicro[j]! > 0) return false
       const s = slots[j]!
       for (let i = 0; i < s.length; i++) {
         micro[s[i]!] = v
@@ -539,17 +543,12 @@ export class CompiledScenario {
     let factor = shape.perUnit === 1 ? 100 : 1e-3
     for (const f of shape.factors) factor *= this.factorFloat(f)
     for (let k = 0; k < K; k++) {
-      const perUser = this.unpaid(r, k) ? 0 : float[shape.tier + k]! * factor
+      const perUser = float[shape.tier + k]! * factor
       for (let j = 0; j < T; j++) {
         cells[(j * R + r) * K + k] = shape.dim < 0 ? perUser : perUser * usage[(k * D + shape.dim) * T + j]!
       }
     }
     return true
-  }
-
-  /** Whether tier k owes no support this run although its leaf holds an amount: a free tier (model/support.ts). */
-  private unpaid(r: number, k: number): boolean {
-    return r === ROW.support && this.leaves.supportGated[k]! && !(this.float[LEAF.price + k]! > 0)
   }
 
   /** The exact used share of tier k in dimension d at table j. */
@@ -661,7 +660,7 @@ export class CompiledScenario {
     const shape = SHAPES[tiered ? 1 : 0]![r]!
     let sum = BigDecimal.fromBigInt(0n)
     for (let k = 0; k < K; k++) {
-      if (users[k] === 0 || this.unpaid(r, k)) continue
+      if (users[k] === 0) continue
       let perUser = this.leafExact(shape.tier + k)
       if (shape.dim >= 0) perUser = BigDecimal.multiply(perUser, this.usageExact(k, shape.dim, j))
       sum = BigDecimal.sum(sum, BigDecimal.multiply(perUser, BigDecimal.fromBigInt(BigInt(users[k]!))))

@@ -2,6 +2,7 @@
 // where addition, subtraction and multiplication of integers whose result stays below 2^53 are exact. Callers check
 // the bounds named in each function and fall back to the exact (bigint / BigDecimal) engine beyond them.
 import * as BigDecimal from "effect/BigDecimal"
+import { roundHalfEven } from "../../model/money.ts"
 import type { Domain } from "../scenario/inputs.ts"
 
 export const MAX_EXACT = Number.MAX_SAFE_INTEGER
@@ -47,14 +48,6 @@ export const microOf = (d: BigDecimal.BigDecimal | number | undefined): number =
   if (n.scale > 6) return NaN
   const v = n.value * 10n ** BigInt(6 - n.scale)
   return v > BigInt(MAX_EXACT) || v < -BigInt(MAX_EXACT) ? NaN : Number(v)
-}
-
-const roundHalfEven = (x: number): number => {
-  const f = Math.floor(x)
-  const diff = x - f
-  if (diff > 0.5) return f + 1
-  if (diff < 0.5) return f
-  return f % 2 === 0 ? f : f + 1
 }
 
 /** A domain's bounds and rounding in millionths, for `drawMicro`. */

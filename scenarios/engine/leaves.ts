@@ -7,6 +7,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { blendedCompressionRatio, costedRequests, TIER_IDS, tierOf } from "../../model/index.ts"
 import type { ScenarioState } from "../scenario/load.ts"
+import { supportOf } from "./prepare.ts"
 import { type FractionSeries, type Series, USAGE_DIMENSIONS } from "../scenario/schema.ts"
 
 export type Leaf = BigDecimal.BigDecimal | number | undefined
@@ -71,8 +72,6 @@ export interface Leaves {
   readonly structure: string
   readonly signupKind: "none" | "constant" | "growth" | "ramp"
   readonly signupMonths: number
-  /** per tier: support applies only while the tier is paid (price > 0), the model's rule when it has no own amount */
-  readonly supportGated: ReadonlyArray<boolean>
   /** ramp length of each usage series (0: constant or absent), index k · D + d */
   readonly usageMonths: ReadonlyArray<number>
   /** fixed-cost steps: the first month key each applies from, and how many items (leaves) each has */
@@ -105,16 +104,11 @@ export const leavesOf = (state: ScenarioState): Leaves => {
   values[LEAF.signupB] = signups.b
   structure.push(`signups:${signups.kind}:${signups.months}`)
 
-  const support = scenario.support_per_user
-  const supportGated: Array<boolean> = []
   TIER_IDS.forEach((t, k) => {
     const tier = tierOf(sheet, t)
     values[LEAF.price + k] = tier.price
-    // as prepare (model/support.ts): a tier's own amount wins; otherwise the amount applies to paid tiers only, so the
-    // leaf is the amount and whether the tier pays (price > 0) is decided run by run from its price leaf
-    const own = support !== undefined && !BigDecimal.isBigDecimal(support) ? support[t] : undefined
-    supportGated.push(own === undefined)
-    values[LEAF.support + k] = own ?? (support !== undefined && BigDecimal.isBigDecimal(support) ? support : sheet.support_per_user_month)
+    // the engine's own rule (support for paid tiers only, or the scenario's amounts), never restated here
+    values[LEAF.support + k] = supportOf(scenario, sheet, t)
     values[LEAF.workers + k] = tier.flat_lines.workers
     values[LEAF.jettythunderApi + k] = tier.flat_lines.jettythunder_api
     values[LEAF.jettyspeed + k] = tier.flat_lines.jettyspeed
@@ -123,7 +117,6 @@ export const leavesOf = (state: ScenarioState): Leaves => {
     values[LEAF.bandwidthGb + k] = tier.limits.bandwidth_gb ?? undefined
     values[LEAF.requests + k] = costedRequests(tier)
   })
-  structure.push(`support:${supportGated.join(",")}`)
   const p = sheet.unit_prices
   values[LEAF.redisPrice] = p.redis_per_mb_month
   values[LEAF.lyvePrice] = p.lyve_per_gb_month
@@ -164,7 +157,6 @@ export const leavesOf = (state: ScenarioState): Leaves => {
     structure: structure.join("|"),
     signupKind: signups.kind as Leaves["signupKind"],
     signupMonths: signups.months,
-    supportGated,
     usageMonths,
     fixedSteps
   }
