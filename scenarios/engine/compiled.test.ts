@@ -135,6 +135,16 @@ describe("the compiled fast path", () => {
       expect(snapshot(compiled.figures)).toEqual(snapshot(figuresOf(project(prepare(compiled.exactState(values))), ref)))
     }
   })
+  it("books support as the exact engine when a run moves a tier's price to zero and back (support is for paid tiers)", () => {
+    const loaded = Result.getOrThrow(loadScenario("scenarios/mixed-growth-36m.yaml"))
+    const price = resolveInput(loaded, "sheet.tiers.pro.price")!
+    const compiled = compileScenario(loaded.state, [{ target: price.target, domain: domainOf(price.target), current: price.value }])
+    const ref = newRunFigures(36, 5)
+    for (const v of ["0", "0.01", "49", "0"]) {
+      const values = [BigDecimal.fromStringUnsafe(v)]
+      expect(snapshot(compiled.run(values))).toEqual(snapshot(figuresOf(project(prepare(compiled.exactState(values))), ref)))
+    }
+  })
 })
 
 describe("drawMicro", () => {

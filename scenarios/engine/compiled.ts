@@ -181,6 +181,8 @@ export class CompiledScenario {
   private readonly M: number
   private readonly T: number
   private readonly slots: ReadonlyArray<Int32Array>
+  /** per varied input: 1 when it writes a tier's price (support depends on whether that price is above zero) */
+  private readonly priceInput: Uint8Array
   private readonly currentMicro: Float64Array
   private readonly micro: Float64Array
   private readonly float: Float64Array
@@ -251,6 +253,7 @@ export class CompiledScenario {
       slots.push(Int32Array.from("leaves" in p ? p.leaves : []))
     })
     this.slots = slots
+    this.priceInput = Uint8Array.from(slots, (s) => (s.some((l) => l >= LEAF.price && l < LEAF.price + K) ? 1 : 0))
     this.unsupported = unsupported
     this.currentMicro = Float64Array.from(currents, microOf)
     this.written = new Uint8Array(n)
@@ -361,6 +364,9 @@ export class CompiledScenario {
       if (!Number.isSafeInteger(v)) return false
       // an input the fast path does not model may only stay where it was compiled
       if (this.unsupported[j] !== undefined && v !== this.currentMicro[j]) return false
+      // support follows a tier's price across zero (a free tier gets none): a run that moves a price over the kink
+      // changes a quantity the probe saw fixed, so the exact engine books it
+      if (this.priceInput[j] === 1 && v > 0 !== this.currentMicro[j]! > 0) return false
       const s = slots[j]!
       for (let i = 0; i < s.length; i++) {
         micro[s[i]!] = v
@@ -370,6 +376,7 @@ export class CompiledScenario {
     }
     if (this.flowsDirty) this.refreshRates()
     if (this.signupsDirty && !this.refreshSignups()) return false
+    if (this.flowsDirty || this.signupsDirty) this.flows.load()
     for (let i = 0; i < this.usageDirty.length; i++) if (this.usageDirty[i]) this.refreshUsage(i)
     for (let r = 0; r < BOOKED_ROWS; r++) if (this.rowDirty[r] && !this.refreshRow(r)) return false
     if (this.fixedDirty) this.refreshFixed()

@@ -7,6 +7,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { blendedCompressionRatio, costedRequests, TIER_IDS, tierOf } from "../../model/index.ts"
 import type { ScenarioState } from "../scenario/load.ts"
+import { supportOf } from "./prepare.ts"
 import { type FractionSeries, type Series, USAGE_DIMENSIONS } from "../scenario/schema.ts"
 
 export type Leaf = BigDecimal.BigDecimal | number | undefined
@@ -103,13 +104,11 @@ export const leavesOf = (state: ScenarioState): Leaves => {
   values[LEAF.signupB] = signups.b
   structure.push(`signups:${signups.kind}:${signups.months}`)
 
-  const support = scenario.support_per_user
   TIER_IDS.forEach((t, k) => {
     const tier = tierOf(sheet, t)
     values[LEAF.price + k] = tier.price
-    values[LEAF.support + k] = t === "free"
-      ? support !== undefined && !BigDecimal.isBigDecimal(support) ? support[t] : undefined
-      : support === undefined ? sheet.support_per_user_month : BigDecimal.isBigDecimal(support) ? support : support[t] ?? sheet.support_per_user_month
+    // the engine's own rule (support for paid tiers only, or the scenario's amounts), never restated here
+    values[LEAF.support + k] = supportOf(scenario, sheet, t)
     values[LEAF.workers + k] = tier.flat_lines.workers
     values[LEAF.jettythunderApi + k] = tier.flat_lines.jettythunder_api
     values[LEAF.jettyspeed + k] = tier.flat_lines.jettyspeed
