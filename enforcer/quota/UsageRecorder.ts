@@ -7,7 +7,8 @@
 //
 // After a crash, a reservation left behind settles from its tag: counted if its batch reached PostgreSQL (the
 // instance's recorded sequence is at least the batch's; batches of an instance commit in order), dropped if not.
-// A request that finishes after its batch closed moves its reservation to the open batch first (retag).
+// A request that finishes after the batch it was admitted in closed joins the open one; before that batch is written,
+// the flusher moves such reservations to it (one script per tenant), so a tag always names the batch that counts it.
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -16,7 +17,7 @@ import * as Layer from "effect/Layer"
 import { Database } from "../db/Database.ts"
 import { addCounters, type CounterEntry, lastBatch } from "../db/ledger.repository.ts"
 import type { LedgerKind } from "../db/schema.table.ts"
-import type { DatabaseError, RedisUnavailable } from "../errors.ts"
+import { DatabaseError, type RedisUnavailable } from "../errors.ts"
 import { QuotaStore, type Reservation } from "./QuotaStore.ts"
 
 export interface CountOptions {
@@ -39,7 +40,9 @@ export interface UsageRecorderShape {
 
 interface Item {
   readonly entry: CounterEntry
-  readonly commit: Reservation | undefined
+  /** The reservation counted (none for a correction) and whether the batch commits it in Redis. */
+  readonly res: Reservation | undefined
+  readonly commit: boolean
   readonly done: Deferred.Deferred<void, DatabaseError>
 }
 
@@ -63,7 +66,7 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
 
       /** Counters, then the batch mark, in one transaction; if the commit's outcome is unknown, the mark says. */
       const persist = (batch: Batch) =>
-        database.use((db) => db.transaction().execute((tx) => addCounters(tx, batch.items.map((i) => i.entry), { instanceId, seq: batch.seq })))
+        database.use((db) => addCounters(db, batch.items.map((i) => i.entry), { instanceId, seq: batch.seq }))
           .pipe(
             Effect.catch((error) =>
               database.use((db) => lastBatch(db, instanceId)).pipe(
@@ -78,9 +81,9 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
       const commitInRedis = (batch: Batch) => {
         const groups = new Map<string, Array<Reservation>>()
         for (const item of batch.items) {
-          if (item.commit === undefined) continue
-          const key = `${item.commit.userId}\u0000${item.commit.period}`
-          groups.set(key, [...(groups.get(key) ?? []), item.commit])
+          if (item.res === undefined || !item.commit) continue
+          const key = `${item.res.userId}\u0000${item.res.period}`
+          groups.set(key, [...(groups.get(key) ?? []), item.res])
         }
         return Effect.forEach(groups.values(), (list) =>
           quota.commitBatch(list[0]!.userId, list[0]!.period, list).pipe(
@@ -88,10 +91,36 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
           ), { concurrency: "unbounded", discard: true })
       }
 
+      /** Reservations admitted in an earlier batch are moved to this one before it is written; those that cannot be
+       * moved (Redis away) leave the batch with an error, uncounted. */
+      const adopt = (batch: Batch) =>
+        Effect.gen(function*() {
+          const tag = tagOf(batch.seq)
+          const byUser = new Map<string, Array<Item>>()
+          for (const item of batch.items) {
+            if (item.res === undefined || item.res.batch === tag) continue
+            byUser.set(item.res.userId, [...(byUser.get(item.res.userId) ?? []), item])
+          }
+          const failed = new Set<Item>()
+          yield* Effect.forEach(byUser, ([userId, items]) =>
+            quota.retag(userId, items.map((i) => i.res!), tag).pipe(
+              Effect.catch((e) =>
+                Effect.gen(function*() {
+                  for (const i of items) {
+                    failed.add(i)
+                    yield* Deferred.fail(i.done, new DatabaseError({ message: `not counted: ${e.message}` }))
+                  }
+                })
+              )
+            ), { concurrency: "unbounded", discard: true })
+          return failed.size === 0 ? batch : { seq: batch.seq, items: batch.items.filter((i) => !failed.has(i)) }
+        })
+
       const flushAll: Effect.Effect<void> = Effect.gen(function*() {
         while (open.items.length > 0) {
-          const batch = open
-          open = { seq: batch.seq + 1, items: [] }
+          const closed = open
+          open = { seq: closed.seq + 1, items: [] }
+          const batch = yield* adopt(closed)
           const persisted = yield* persist(batch).pipe(Effect.result)
           if (persisted._tag === "Failure") {
             for (const item of batch.items) yield* Deferred.fail(item.done, persisted.failure)
@@ -104,10 +133,10 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
         flushing = false
       })))
 
-      const enqueue = (entry: CounterEntry, commit: Reservation | undefined) =>
+      const enqueue = (entry: CounterEntry, res: Reservation | undefined, commit: boolean) =>
         Effect.gen(function*() {
           const done = yield* Deferred.make<void, DatabaseError>()
-          open.items.push({ entry, commit, done })
+          open.items.push({ entry, res, commit, done })
           if (!flushing) {
             flushing = true
             yield* Effect.forkIn(flushAll, scope)
@@ -117,8 +146,6 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
 
       const count: UsageRecorderShape["count"] = (res, at, kind, options = {}) =>
         Effect.gen(function*() {
-          // admitted into a batch that has closed since: move to the open one before joining it
-          while (res.batch !== tagOf(open.seq)) yield* quota.retag(res, tagOf(open.seq))
           const entry: CounterEntry = {
             userId: res.userId,
             period: res.period,
@@ -129,7 +156,7 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
             redisBytes: res.held.redisBytes,
             bandwidthBytes: res.held.bandwidthBytes
           }
-          yield* enqueue(entry, options.commit === false ? undefined : res)
+          yield* enqueue(entry, res, options.commit !== false)
         })
 
       yield* Effect.addFinalizer(() => Effect.suspend(() => (flushing ? Effect.void : flushAll)))
@@ -137,7 +164,7 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
       return {
         batch: () => tagOf(open.seq),
         count,
-        book: (entry) => enqueue(entry, undefined)
+        book: (entry) => enqueue(entry, undefined, false)
       }
     })
   )
