@@ -86,10 +86,12 @@ export const addCounters = async (tx: Q, entries: ReadonlyArray<CounterEntry>, b
     rows.set(key, row)
   }
   const mark = { instance_id: batch.instanceId, seq: String(batch.seq), updated_at: new Date() }
-  const markBatch = <T extends Q>(q: T) =>
-    q.insertInto("ledger_batches").values(mark)
-      .onConflict((oc) => oc.column("instance_id").doUpdateSet({ seq: mark.seq, updated_at: mark.updated_at }))
-  if (rows.size === 0) return void (await markBatch(tx).execute())
+  // batches of one instance may commit out of order: the mark only ever grows
+  const grow = { seq: sql<string>`greatest(ledger_batches.seq, excluded.seq)`, updated_at: mark.updated_at }
+  if (rows.size === 0) {
+    await tx.insertInto("ledger_batches").values(mark).onConflict((oc) => oc.column("instance_id").doUpdateSet(grow)).execute()
+    return
+  }
   // one statement (so one round trip, and atomic without a transaction): the counters in a data-modifying CTE
   await tx
     .with("counted", (qc) =>
@@ -108,11 +110,11 @@ export const addCounters = async (tx: Q, entries: ReadonlyArray<CounterEntry>, b
           })
         ))
     .insertInto("ledger_batches").values(mark)
-    .onConflict((oc) => oc.column("instance_id").doUpdateSet({ seq: mark.seq, updated_at: mark.updated_at }))
+    .onConflict((oc) => oc.column("instance_id").doUpdateSet(grow))
     .execute()
 }
 
-/** The last durable batch of an instance (batches of one instance commit in order), or -1. */
+/** The greatest durable batch of an instance, or -1. */
 export const lastBatch = async (db: Q, instanceId: string): Promise<number> => {
   const row = await db.selectFrom("ledger_batches").select("seq").where("instance_id", "=", instanceId).executeTakeFirst()
   return row === undefined ? -1 : Number(row.seq)
