@@ -2,19 +2,24 @@
 // 70 internal error. `econProgram` computes the code; the entry (main.ts) sets it, tests run it in-process (`runEcon`).
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { CliError, CliOutput, Command } from "effect/cli"
 import { format } from "node:util"
 import { Stdio, type StdioShape } from "./common.ts"
-import { enforcerCommands } from "./enforcer.ts"
-import { planningCommands } from "./planningCommands.ts"
+import { commandsFor } from "./commandsFor.ts"
 
-export const econCommand = Command.make("econ").pipe(
-  Command.withDescription("AgentCache storage economics: price model, scenarios and the live quota enforcer"),
-  Command.withSubcommands([...planningCommands, ...enforcerCommands])
-)
+/** The econ tree with the subcommands `args` names (all of them for help or an unknown name): see commandsFor.ts. */
+export const econCommandFor = async (args: ReadonlyArray<string>) => {
+  const root = Command.make("econ").pipe(
+    Command.withDescription("AgentCache storage economics: price model, scenarios and the live quota enforcer")
+  )
+  const subcommands = await commandsFor(args)
+  // loaded by name, the subcommands are typed Command.Any: what they need is what commandProgram provides
+  return subcommands.length === 0 ? root : (root.pipe(Command.withSubcommands(subcommands)) as unknown as typeof root)
+}
 
 const exit = (code: number, message: string) =>
   Effect.map(Stdio, (io) => {
@@ -42,7 +47,8 @@ const internalError = (cause: Cause.Cause<unknown>) => {
 }
 
 /** Runs `econ args`; succeeds with the exit code once every message is written. */
-export const econProgram = (args: ReadonlyArray<string>): Effect.Effect<number> => commandProgram(econCommand, args)
+export const econProgram = (args: ReadonlyArray<string>): Effect.Effect<number> =>
+  Effect.flatMap(Effect.promise(() => econCommandFor(args)), (command) => commandProgram(command, args))
 
 /** A command tree under the exit-code contract (econ's, or a test's). */
 export const commandProgram = <Name extends string, I, E, R>(
@@ -78,7 +84,13 @@ export interface EconResult {
  * `econ args` in this process with its output captured: the same command tree and exit code as the entry, without a
  * process start per call. For tests of what a command prints and decides; the process boundary has tests of its own.
  */
-export const runEcon = async (...args: ReadonlyArray<string>): Promise<EconResult> => {
+export const runEcon = (...args: ReadonlyArray<string>): Promise<EconResult> => runEconWith({}, args)
+
+/** `runEcon` with the environment its configuration reads (`env`: the variables, instead of this process's). */
+export const runEconWith = async (
+  options: { readonly env?: Readonly<Record<string, string>> },
+  args: ReadonlyArray<string>
+): Promise<EconResult> => {
   let stdout = ""
   let stderr = ""
   const io: StdioShape = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) }
@@ -87,8 +99,11 @@ export const runEcon = async (...args: ReadonlyArray<string>): Promise<EconResul
     log: (...a: ReadonlyArray<unknown>) => io.out(format(...a) + "\n"),
     error: (...a: ReadonlyArray<unknown>) => io.err(format(...a) + "\n")
   })
+  const program = econProgram(args).pipe(Effect.provideService(Stdio, io), Effect.provideService(Console.Console, console))
   const code = await Effect.runPromise(
-    econProgram(args).pipe(Effect.provideService(Stdio, io), Effect.provideService(Console.Console, console))
+    options.env === undefined
+      ? program
+      : program.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: options.env }))))
   )
   return { code, stdout, stderr }
 }

@@ -1,6 +1,7 @@
-// The enforcer's commands as a user runs them (`node bin/econ.ts …` in child processes): users without a running
-// service, the same commands routed through a running `serve` (the embedded database admits one process), exit codes,
-// and the one line printed when Redis is unreachable.
+// The enforcer's commands: users without a running service, the same commands routed through a running `serve` in a
+// child process (the embedded database admits one process), exit codes, and the one line printed when Redis is
+// unreachable. Commands run in-process (`runEconWith`, the same tree and exit codes) with the test's environment;
+// `serve` and the Redis failure run as real processes, since a process holding the database is what is tested.
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -8,6 +9,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
 import { dropRedisPrefix, REDIS_URL, uniqueId } from "../enforcer/testkit/settings.ts"
+import { runEconWith } from "./econ.ts"
 
 const ECON = fileURLToPath(new URL("../bin/econ.ts", import.meta.url))
 
@@ -19,7 +21,11 @@ const envFor = (dataDir: string, extra: Record<string, string> = {}) => {
   return { ...env, ECON_DATA_DIR: dataDir, REDIS_URL, REDIS_KEY_PREFIX: uniqueId("econcli"), ...extra }
 }
 
-const econ = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+/** A command in-process, configured by `env` as the process would be. */
+const econ = (args: ReadonlyArray<string>, env: Record<string, string>) => runEconWith({ env }, args)
+
+/** A command as its own process (for what only a process shows: a server holding the database, a start-up failure). */
+const econProcess = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const p = spawn(process.execPath, [ECON, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
@@ -100,7 +106,7 @@ describe("econ users / jobs / serve", () => {
   })
 
   it("serve with Redis unreachable prints one line naming the fix and exits 1 (the work failed, the input was fine)", async () => {
-    const r = await econ(["serve", "--port", "0"], { ...env, REDIS_URL: "redis://127.0.0.1:1" })
+    const r = await econProcess(["serve", "--port", "0"], { ...env, REDIS_URL: "redis://127.0.0.1:1" })
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split("\n")
     expect(lines).toHaveLength(1)

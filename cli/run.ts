@@ -6,8 +6,7 @@ import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.ts"
 import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
-import { formatSummaryTable } from "../scenarios/report/write.ts"
-import { writeModelXlsx } from "../scenarios/xlsx/index.ts"
+import { formatSummaryTable } from "../scenarios/report/summaryTable.ts"
 import { Findings, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 import { renderWhatIf } from "./whatif.ts"
@@ -38,7 +37,8 @@ const planTable = (run: ScenarioRun): string =>
 
 const writeXlsx = (run: ScenarioRun, path: string): Effect.Effect<void, UsageError> =>
   Effect.tryPromise({
-    try: () => writeModelXlsx(run, path),
+    // the workbook writer is loaded only when --xlsx asks for it (start-up: see main.ts)
+    try: async () => (await import("../scenarios/xlsx/index.ts")).writeModelXlsx(run, path),
     catch: (e) => new UsageError({ message: `--xlsx ${path}: ${e instanceof Error ? e.message : String(e)}` })
   }).pipe(
     Effect.flatMap((deviations) =>

@@ -49,7 +49,7 @@ describe("econ run", () => {
     expect(r.code).toBe(0)
     expect(r.stderr).not.toMatch(/simulating/) // stderr is not a terminal: no progress bar
     const files = readdirSync(out)
-    for (const f of ["projection.csv", "summary.json", "report.html", "revenue-costs.svg", "cost-stack.svg", "margin.svg", "tornado.svg", "break-even.svg"]) {
+    for (const f of ["projection.csv", "summary.json", "report.html", "whatif.html", "revenue-costs.svg", "cost-stack.svg", "margin.svg", "tornado.svg", "break-even.svg"]) {
       expect(files).toContain(f)
     }
     expect(files.some((f) => f.startsWith("mc-"))).toBe(true)

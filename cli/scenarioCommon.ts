@@ -8,7 +8,7 @@ import { EngineRangeError } from "../scenarios/engine/flows.ts"
 import { monthIndexOf } from "../scenarios/engine/outputs.ts"
 import type { Projection } from "../scenarios/engine/project.ts"
 import { ReportInputError } from "../scenarios/engine/summaryContract.ts"
-import { renderReportFiles, type ReportFile, type ReportInput, writeFilesAtomically } from "../scenarios/report/write.ts"
+import type { ReportFile, ReportInput } from "../scenarios/report/write.ts"
 import { type LoadedScenario, loadScenario } from "../scenarios/scenario/load.ts"
 import { printNote, UsageError } from "./common.ts"
 
@@ -66,15 +66,18 @@ export { decimalFlag } from "./common.ts"
 
 /** The report directory, plus `extra` files written with it in the same atomic swap (e.g. whatif.html). */
 export const writeReportDir = (dir: string, input: ReportInput, extra: ReadonlyArray<ReportFile> = []): Effect.Effect<void, UsageError> =>
-  Effect.try({
-    try: () => renderReportFiles(input),
-    catch: (e) => {
-      // bad input is the caller's to fix; anything else thrown while rendering is a bug (a defect, exit 70)
-      if (e instanceof ReportInputError) return new UsageError({ message: e.message })
-      throw e
-    }
-  }).pipe(
-    Effect.flatMap((files) => writeFilesAtomically(dir, [...files, ...extra])),
+  // the report renderer (charts: Plot and a server-side DOM) is loaded only by a command that writes a report
+  Effect.promise(() => import("../scenarios/report/write.ts")).pipe(
+    Effect.flatMap(({ renderReportFiles, writeFilesAtomically }) =>
+      Effect.try({
+        try: () => renderReportFiles(input),
+        catch: (e) => {
+          // bad input is the caller's to fix; anything else thrown while rendering is a bug (a defect, exit 70)
+          if (e instanceof ReportInputError) return new UsageError({ message: e.message })
+          throw e
+        }
+      }).pipe(Effect.flatMap((files) => writeFilesAtomically(dir, [...files, ...extra])))
+    ),
     Effect.mapError((e) => new UsageError({ message: e.message })),
     Effect.flatMap((w) => printNote(`wrote ${w.files.length} files to ${w.dir}`))
   )

@@ -4,13 +4,16 @@
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import pg from "pg"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Database } from "../enforcer/db/Database.ts"
 import { meteredMonths } from "../enforcer/db/metered.repository.ts"
 import { TimeSource } from "../enforcer/quota/TimeSource.ts"
 import { call, newTenant, type RunningService, startService, storeAsset } from "../enforcer/testkit/service.ts"
-import { dropRedisPrefix, testSettings } from "../enforcer/testkit/settings.ts"
+import { dropRedisPrefix, TEST_DATABASE_URL, testSettings, uniqueId } from "../enforcer/testkit/settings.ts"
+import { runEcon } from "./econ.ts"
 import type { VarianceJson } from "./variance.ts"
 
 const NODE = join(process.cwd(), "node_modules/.bin/node")
@@ -33,12 +36,9 @@ overrides:
     text_cache_per_100k_requests: 100000   # $1.00 per request
 `
 
-const econ = (...args: ReadonlyArray<string>) =>
-  spawnSync(NODE, ["bin/econ.ts", ...args], {
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, ECON_DATA_DIR: settings.dataDir, DATABASE_URL: "", REDIS_URL: process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379" }
-  })
+const econ = (...args: ReadonlyArray<string>) => econWith({ ECON_DATA_DIR: settings.dataDir, DATABASE_URL: "" }, ...args)
+const econWith = (env: Record<string, string>, ...args: ReadonlyArray<string>) =>
+  spawnSync(NODE, ["bin/econ.ts", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } })
 
 const admin = (s: RunningService, method: string, path: string, body?: unknown) =>
   call(s.url, method, path, {
@@ -107,7 +107,7 @@ describe("econ variance --from-ledger", () => {
 
   it("January as planned in users and revenue; usage lines priced on the metered bytes and requests", () => {
     const jan = result.months[0]!
-    expect(jan.metered).toEqual({ requests: 3, bandwidth_bytes: 4000, storage_bytes: 3000, redis_bytes: jan.metered.redis_bytes })
+    expect(jan.metered).toMatchObject({ month: "2026-01", users: { starter: 2, pro: 1 }, revenue: "87.00", requests: 3, bandwidth_bytes: 4000, storage_bytes: 3000 })
     expect(jan.users.filter((u) => u.plan !== 0 || u.actual !== 0)).toEqual([
       { tier: "starter", plan: 2, actual: 2, variance: 0, variance_pct: "0.0" },
       { tier: "pro", plan: 1, actual: 1, variance: 0, variance_pct: "0.0" }
@@ -153,10 +153,51 @@ describe("econ variance --from-ledger", () => {
     expect(r.stdout).toMatch(/Pro users\s+1\s+2\s+\+1\s+\+100\.0%/)
   })
 
+  it("--actual reads the metered months back from that JSON (no database): the same variance", async () => {
+    const file = join(settings.dataDir, "actual.json")
+    writeFileSync(file, JSON.stringify(result))
+    const r = await runEcon("variance", join(settings.dataDir, "variance.yaml"), "--actual", file, "--json")
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual(result)
+    writeFileSync(file, JSON.stringify([{ month: "2026-01", users: { pro: "one" } }]))
+    const bad = await runEcon("variance", join(settings.dataDir, "variance.yaml"), "--actual", file)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--actual .*actual\.json: expected `econ variance --json` output/)
+    expect((await runEcon("variance", join(settings.dataDir, "variance.yaml"))).code).toBe(2)
+  })
+
   it("a scenario outside the ledger's months is a usage error naming both ranges (exit 2)", () => {
     writeFileSync(join(settings.dataDir, "later.yaml"), SCENARIO.replace('"2026-01"', '"2030-01"'))
     const r = econ("variance", join(settings.dataDir, "later.yaml"), "--from-ledger")
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/2026-01 … 2026-02.*2030-01 … 2030-03.*do not overlap/)
   })
+})
+
+describe("econ variance --from-ledger with DATABASE_URL (a PostgreSQL server)", () => {
+  it("reads the same ledger shape from the server: a Pro user created through the API is January's one Pro user", async () => {
+    const schema = uniqueId("variance")
+    const server = testSettings({ database: { _tag: "Server", url: Redacted.make(TEST_DATABASE_URL), schema } })
+    const time = TimeSource.adjustable()
+    time.set(Date.UTC(2026, 0, 20, 12))
+    const s = await startService(server, { time: time.layer })
+    try {
+      await newTenant(s, "pro")
+    } finally {
+      await s.close()
+      await dropRedisPrefix(server.keyPrefix)
+    }
+    const url = new URL(TEST_DATABASE_URL)
+    url.searchParams.set("options", `-c search_path=${schema}`)
+    writeFileSync(join(server.dataDir, "one-pro.yaml"), "name: One Pro\nstart: \"2026-01\"\nhorizon_months: 1\nusers: { start: { pro: 1 } }\n")
+    const r = econWith({ DATABASE_URL: url.toString(), ECON_DATA_DIR: server.dataDir }, "variance", join(server.dataDir, "one-pro.yaml"), "--from-ledger", "--json")
+    expect(r.status, r.stderr).toBe(0)
+    const v: VarianceJson = JSON.parse(r.stdout)
+    expect(v.months.map((m) => m.month)).toEqual(["2026-01"])
+    expect(v.months[0]!.users.find((u) => u.tier === "pro")).toEqual({ tier: "pro", plan: 1, actual: 1, variance: 0, variance_pct: "0.0" })
+    expect(line(v.months[0]!.money, "revenue")).toMatchObject({ plan: "49.00", actual: "49.00", variance: "0.00" })
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
+    await admin.connect()
+    await admin.query(`drop schema if exists "${schema}" cascade`).finally(() => admin.end())
+  }, 120_000)
 })

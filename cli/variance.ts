@@ -21,7 +21,8 @@ import {
   type Sheet,
   sumMoney,
   TIER_IDS,
-  type TierId
+  type TierId,
+  tierOf
 } from "../model/index.ts"
 import { settingsFromEnv } from "../enforcer/config/EnforcerConfig.ts"
 import { Database } from "../enforcer/db/Database.ts"
@@ -29,30 +30,19 @@ import { type MeteredMonth, meteredMonths } from "../enforcer/db/metered.reposit
 import { databaseOnlyLayer } from "../enforcer/layers.ts"
 import { type EngineInput, type LineName, LINES, prepare } from "../scenarios/engine/prepare.ts"
 import { project, type Projection } from "../scenarios/engine/project.ts"
+import { costLineLabel } from "../scenarios/report/figures.ts"
 import { dollarTick } from "../scenarios/report/format.ts"
 import { renderChart, type ChartSpec } from "../scenarios/report/svg.ts"
 import { COLORS, INK } from "../scenarios/report/theme.ts"
 import { CommandFailed, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
+import { readMeteredFile } from "./meteredFile.ts"
 import { scenarioArgument, useScenario } from "./scenarioCommon.ts"
 
-const LABELS: Readonly<Record<LineName | "revenue" | "variable_costs" | "gross_profit", string>> = {
-  revenue: "Revenue",
-  redis: "Redis",
-  hot_storage: "Hot storage (Lyve)",
-  cold_storage: "Cold storage",
-  bandwidth: "Bandwidth",
-  workers: "Workers",
-  jettythunder_api: "JettyThunder API",
-  jettyspeed: "JettySpeed",
-  text_cache: "Text cache",
-  support: "Support",
-  variable_costs: "Variable costs",
-  gross_profit: "Gross profit"
-}
-type MoneyLine = keyof typeof LABELS
+const TOTALS = { revenue: "Revenue", variable_costs: "Variable costs", gross_profit: "Gross profit" } as const
+type MoneyLine = LineName | keyof typeof TOTALS
+const label = (line: MoneyLine): string => (line in TOTALS ? TOTALS[line as keyof typeof TOTALS] : costLineLabel(line))
 /** Lines where more is better (revenue, profit); for the others (costs) less is better. */
 const MORE_IS_BETTER = new Set<MoneyLine>(["revenue", "gross_profit"])
-const TIER_LABELS: Readonly<Record<TierId, string>> = { free: "Free", starter: "Starter", pro: "Pro", business: "Business", enterprise: "Enterprise" }
 
 export interface MoneyVariance {
   readonly line: MoneyLine
@@ -73,7 +63,11 @@ export interface UsersVariance {
 
 export interface VarianceMonth {
   readonly month: string
+  /** what was metered, as `--actual FILE` reads it back */
   readonly metered: {
+    readonly month: string
+    readonly users: Readonly<Partial<Record<TierId, number>>>
+    readonly revenue: string
     readonly requests: number
     readonly bandwidth_bytes: number
     readonly storage_bytes: number
@@ -146,7 +140,8 @@ export const NOTES = [
   "Actual cost lines by the model's rules and the scenario's price sheet: Redis and stored bytes held at the month's end, " +
     "bandwidth and requests of the month; Workers, JettyThunder API, JettySpeed and support per billed user, as the " +
     "projection prices them. Each line is booked once a month (half-even to the cent).",
-  "Cold storage reads $0.00: the ledger keeps no storage-class history, so every stored byte is priced hot."
+  "Cold storage reads $0.00: the ledger keeps no storage-class history, so every stored byte is priced hot. Redis " +
+    "reads the bytes put less those deleted: entries that expire are not given back in the ledger, so it reads high."
 ]
 
 /** The metered months that fall within the projection, each beside the plan; undefined when none overlap. */
@@ -167,6 +162,9 @@ export const varianceOf = (projection: Projection, metered: ReadonlyArray<Metere
     return {
       month: m.month,
       metered: {
+        month: m.month,
+        users: m.users,
+        revenue: formatMoney(a.revenue),
         requests: exactJsonNumber(m.requests),
         bandwidth_bytes: exactJsonNumber(m.bandwidthBytes),
         storage_bytes: exactJsonNumber(m.storageBytes),
@@ -192,15 +190,29 @@ export const varianceOf = (projection: Projection, metered: ReadonlyArray<Metere
 const usd = (s: string) => formatUsd(BigDecimal.fromStringUnsafe(s))
 const pctText = (p: string | null) => (p === null ? "—" : `${p.startsWith("-") ? "" : "+"}${p}%`)
 
-export const varianceTable = (v: VarianceJson): string => {
-  const header = ["line", "plan", "actual", "actual − plan", "%"]
+export const VARIANCE_HEADER: ReadonlyArray<string> = ["line", "plan", "actual", "actual − plan", "%"]
+
+/** Rows people read (the CLI's table, notebook 06): users per tier (named as the sheet names them), then each money
+ * line, money as "$1,234.50". */
+export const varianceRows = (
+  users: ReadonlyArray<UsersVariance>,
+  money: ReadonlyArray<MoneyVariance>,
+  sheet?: Sheet
+): ReadonlyArray<ReadonlyArray<string>> => [
+  ...users.map((u) => [
+    `${sheet === undefined ? u.tier : tierOf(sheet, u.tier).name} users`,
+    String(u.plan),
+    String(u.actual),
+    `${u.variance > 0 ? "+" : ""}${u.variance}`,
+    pctText(u.variance_pct)
+  ]),
+  ...money.map((m) => [label(m.line), usd(m.plan), usd(m.actual), usd(m.variance), pctText(m.variance_pct)])
+]
+
+export const varianceTable = (v: VarianceJson, sheet: Sheet): string => {
   const right = new Set([1, 2, 3, 4])
   const block = (title: string, users: ReadonlyArray<UsersVariance>, money: ReadonlyArray<MoneyVariance>) =>
-    `${title}\n` +
-    formatTable(header, [
-      ...users.map((u) => [`${TIER_LABELS[u.tier]} users`, String(u.plan), String(u.actual), `${u.variance > 0 ? "+" : ""}${u.variance}`, pctText(u.variance_pct)]),
-      ...money.map((m) => [LABELS[m.line], usd(m.plan), usd(m.actual), usd(m.variance), pctText(m.variance_pct)])
-    ], right)
+    `${title}\n` + formatTable(VARIANCE_HEADER, varianceRows(users, money, sheet), right)
   const parts = v.months.map((m) => block(`${m.month}: ${v.scenario} against what the enforcer metered`, m.users, m.money))
   if (v.months.length > 1) parts.push(block(`Total ${v.months[0]!.month} … ${v.months.at(-1)!.month}`, [], v.total))
   return [...parts, ...v.notes.map((n) => `• ${n}`)].join("\n\n")
@@ -211,7 +223,7 @@ export const varianceChart = (v: VarianceJson): ChartSpec => {
   const data = v.total.map((m) => {
     const x = Number(m.variance)
     const good = MORE_IS_BETTER.has(m.line) ? x >= 0 : x <= 0
-    return { label: LABELS[m.line], x, good, text: usd(m.variance) }
+    return { label: label(m.line), x, good, text: usd(m.variance) }
   })
   const span = v.months.length === 1 ? v.months[0]!.month : `${v.months[0]!.month} … ${v.months.at(-1)!.month}`
   const lo = Math.min(0, ...data.map((d) => d.x))
@@ -250,7 +262,7 @@ export const varianceChart = (v: VarianceJson): ChartSpec => {
   }
 }
 
-const readLedger = Effect.gen(function*() {
+export const readLedger = Effect.gen(function*() {
   const settings = yield* settingsFromEnv().pipe(Effect.mapError((e) => new UsageError({ message: e.message })))
   return yield* Effect.gen(function*() {
     const database = yield* Database
@@ -273,21 +285,27 @@ export const varianceCommand = Command.make(
       Flag.withDescription("Read the actuals from the enforcer's ledger (DATABASE_URL, or the embedded database in ECON_DATA_DIR / ./.data)"),
       Flag.withDefault(false)
     ),
+    actual: Flag.String("actual").pipe(
+      Flag.withDescription("Read the actuals from a JSON file instead: `econ variance --json` output, or a list of its months' metered objects"),
+      Flag.optional
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("Also write variance.json and variance.svg to this directory"), Flag.optional),
     json: jsonFlag
   },
-  Effect.fn(function*({ file, fromLedger, out, json }) {
-    if (!fromLedger) {
-      return yield* new UsageError({ message: "variance compares the plan with what the enforcer metered: add --from-ledger" })
+  Effect.fn(function*({ file, fromLedger, actual, out, json }) {
+    if (fromLedger === Option.isSome(actual)) {
+      return yield* new UsageError({
+        message: "variance compares the plan with what the enforcer metered: give --from-ledger (its database) or --actual FILE, one of them"
+      })
     }
     const loaded = yield* useScenario(file)
     const projection = project(prepare(loaded.state))
-    const metered = yield* readLedger
+    const metered = Option.isSome(actual) ? yield* readMeteredFile(actual.value) : yield* readLedger
     const v = varianceOf(projection, metered, loaded.state.sheet)
     if (v === undefined) {
       const months = metered.map((m) => m.month)
       return yield* new UsageError({
-        message: `the ledger's months (${months.length === 0 ? "none" : `${months[0]} … ${months.at(-1)}`}) and the scenario's ` +
+        message: `the metered months (${months.length === 0 ? "none" : `${months[0]} … ${months.at(-1)}`}) and the scenario's ` +
           `(${projection.months[0]!.month} … ${projection.months.at(-1)!.month}) do not overlap: set the scenario's start`
       })
     }
@@ -303,7 +321,7 @@ export const varianceCommand = Command.make(
       })
       yield* printNote(`wrote variance.json and variance.svg to ${dir}`)
     }
-    yield* json ? printJson(v) : printLine(varianceTable(v))
+    yield* json ? printJson(v) : printLine(varianceTable(v, loaded.state.sheet))
   })
 ).pipe(Command.withDescription("Plan against actual: the enforcer's metered months beside the scenario's projection, variance per line"))
 

@@ -3,6 +3,7 @@ import { fc, test } from "@fast-check/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import { describe, expect, it } from "vitest"
 import {
+  roundHalfEven,
   allocate,
   allocateUnits,
   cents,
@@ -122,4 +123,10 @@ describe("roundMoney", () => {
       expect(BigDecimal.equals(roundMoney(d), BigDecimal.round(d, MONEY_ROUNDING))).toBe(true)
     }
   )
+})
+
+describe("roundHalfEven (floats, for statistics)", () => {
+  it("rounds ties to the even neighbour and everything else to the nearest", () => {
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, 2.4999, 2.5001].map(roundHalfEven)).toEqual([0, 2, 2, 0, -2, 2, 3])
+  })
 })

@@ -34,6 +34,18 @@ const roundedQuotient = (num: bigint, den: bigint, mode: RoundingMode): bigint =
   return q
 }
 
+/**
+ * A float rounded to a whole number, half-even: for statistics only (a Monte Carlo draw put on the engine's decimal
+ * grid), never for money. The same rule as `roundedQuotient`, on a float the caller has scaled.
+ */
+export const roundHalfEven = (x: number): number => {
+  const f = Math.floor(x)
+  const diff = x - f
+  if (diff > 0.5) return f + 1
+  if (diff < 0.5) return f
+  return f % 2 === 0 ? f : f + 1
+}
+
 export const ZERO: Money = BigDecimal.make(0n, 0)
 
 export const money = (text: string): Money => BigDecimal.fromStringUnsafe(text)

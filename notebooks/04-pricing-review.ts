@@ -3,7 +3,9 @@
 // the fixed costs; then the audit's findings about prices and tiers.
 import * as BigDecimal from "effect/BigDecimal"
 import { allTierEconomics, audit, breakEven, type Finding, fixedCostsOf, formatPercent, formatUsd, type Sheet } from "../model/index.ts"
-import { costLineLabel } from "../scenarios/report/index.ts"
+import * as Plot from "@observablehq/plot"
+import { costLineLabel, renderChart } from "../scenarios/report/index.ts"
+import { COLORS, INK } from "../scenarios/report/theme.ts"
 import { Notebook, readable } from "./notebook.ts"
 
 const TARGET_PCT = BigDecimal.fromBigInt(70n)
@@ -39,6 +41,33 @@ the least number of users of that tier alone, support included, whose contributi
       ]
     }),
     [1, 2, 3, 4, 6]
+  )
+
+  // Plot wants numbers: these floats only place bars, the table above carries the exact figures
+  const bars = paid.map((e) => ({ tier: e.tier.name, pct: e.marginPct === undefined ? 0 : BigDecimal.toNumberUnsafe(e.marginPct) }))
+  nb.chart(
+    "margin-against-target",
+    renderChart({
+      title: "Gross margin at full allowance against the 70 % target",
+      subtitle: "Price minus the cost lines of a user who uses the whole allowance, as a share of the price",
+      legend: [
+        { label: "meets the target", color: COLORS.profit, shape: "bar" },
+        { label: "misses it", color: COLORS.loss, shape: "bar" },
+        { label: "70 % target", color: INK.title, shape: "dashed" }
+      ],
+      footnote: "Source: model/price-sheet.yaml; bandwidth is billed on use and not included.",
+      plot: {
+        marginLeft: 110,
+        x: { label: "gross margin (%)", domain: [0, 100], grid: true },
+        y: { label: null, domain: bars.map((b) => b.tier) },
+        marks: [
+          Plot.barX(bars, { y: "tier", x: "pct", fill: (d: { pct: number }) => (d.pct >= 70 ? COLORS.profit : COLORS.loss) }),
+          Plot.text(bars, { y: "tier", x: "pct", text: (d: { pct: number }) => `${d.pct.toFixed(1)} %`, dx: 6, textAnchor: "start", fill: INK.text }),
+          Plot.ruleX([70], { stroke: INK.title, strokeDasharray: "5 3" }),
+          Plot.ruleX([0])
+        ]
+      }
+    })
   )
 
   nb.md`## Where each tier's cost goes

@@ -7,7 +7,7 @@ import { planAuditNotebook } from "./02-plan-audit.ts"
 import { growthNotebook } from "./03-growth-scenarios.ts"
 import { pricingReviewNotebook } from "./04-pricing-review.ts"
 import { optimizationSavingsNotebook } from "./05-optimization-savings.ts"
-import { liveUsageNotebook, readLiveUsage } from "./06-live-usage.ts"
+import { type LiveUsage, liveUsageNotebook } from "./06-live-usage.ts"
 import type { Notebook } from "./notebook.ts"
 
 export interface NotebookEntry {
@@ -19,8 +19,8 @@ export interface NotebookEntry {
 export interface NotebookOptions {
   /** Monte Carlo runs of notebook 03 (default 2000) */
   readonly runs?: number
-  /** environment the live-usage notebook reads DATABASE_URL / REDIS_URL from (default: process.env) */
-  readonly env?: NodeJS.ProcessEnv
+  /** what the enforcer metered, read by the caller (`econ notebooks --from-ledger`); none: notebook 06 says how */
+  readonly live?: LiveUsage
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -43,7 +43,7 @@ export const writeNotebooks = async (sheet: Sheet, out: string, options: Noteboo
     ["03-growth-scenarios", "The plan's 1,000 Pro users line by line, its Q2 targets, 36 months of mixed growth with Monte Carlo bands", () => growthNotebook(options.runs === undefined ? {} : { runs: options.runs })],
     ["04-pricing-review", "Prices against cost lines and the 70 % margin target, users to carry fixed costs, the audit's findings", () => pricingReviewNotebook(sheet)],
     ["05-optimization-savings", "What deduplication, compression and tiering each save, against storing everything hot", () => optimizationSavingsNotebook(sheet)],
-    ["06-live-usage", "The enforcer's monthly report and usage alerts from its ledger (needs DATABASE_URL)", async () => liveUsageNotebook(await readLiveUsage(options.env))]
+    ["06-live-usage", "The enforcer's monthly report, usage alerts and the plan against them, from its ledger (--from-ledger)", () => liveUsageNotebook(options.live)]
   ]
   mkdirSync(out, { recursive: true })
   const entries: Array<NotebookEntry> = []

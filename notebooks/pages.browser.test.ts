@@ -19,8 +19,8 @@ const pages: Array<{ readonly name: string; readonly file: string; readonly char
 
 beforeAll(async () => {
   const sheet = Result.getOrThrow(loadSheet())
-  const entries = await writeNotebooks(sheet, join(dir, "notebooks"), { runs: 100, env: {} })
-  for (const e of entries) pages.push({ name: e.name, file: join(dir, "notebooks", e.name, "index.html"), charts: !/audit|pricing-review|live-usage/.test(e.name) })
+  const entries = await writeNotebooks(sheet, join(dir, "notebooks"), { runs: 100 })
+  for (const e of entries) pages.push({ name: e.name, file: join(dir, "notebooks", e.name, "index.html"), charts: !/audit|live-usage/.test(e.name) })
   const loaded = Result.getOrThrow(loadScenario(fileURLToPath(new URL("../scenarios/mixed-growth-36m.yaml", import.meta.url))))
   const run = await runScenario(loaded, { runs: 100, seed: 1, workers: 1 })
   await Effect.runPromise(writeReport(join(dir, "report"), { summary: run.summary, rows: run.rows, checks: run.checks, notes: run.notes }))

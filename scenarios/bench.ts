@@ -1,55 +1,45 @@
-// `npm run bench`: how fast the scenario engine is, against a minimal hand-written float loop doing the same per-month
-// arithmetic, measured in the same run: user-months/s of the deterministic engine, Monte Carlo runs/s, how time grows
-// with runs × months, and peak memory against the number of runs.
+// `npm run bench`: the scenario engine against the targets of issue 11, every ratio against a baseline measured in the
+// same run, every figure repeated (min / median / max) with the load average, in CPU time (robust on a shared
+// machine) and wall time. `econ` is measured as a child process, as a user runs it; the numpy peer
+// (scenarios/bench/peer.py) runs when a python3 with numpy is found.
 import { spawnSync } from "node:child_process"
-import { availableParallelism } from "node:os"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Result from "effect/Result"
+import { compileScenario } from "./engine/compiled.ts"
+import { floatOf } from "./engine/exactNumber.ts"
+import { LEAF, leavesOf, usageLeaf } from "./engine/leaves.ts"
 import { prepare, type EngineInput } from "./engine/prepare.ts"
 import { project } from "./engine/project.ts"
-import { SIMULATION_MODULE } from "./engine/monteCarlo.ts"
-import { createSimulation, type SimulationPayload } from "./engine/scenarioSimulation.ts"
-import { makeSampler } from "./montecarlo/correlation.ts"
-import { measure } from "./montecarlo/pool.ts"
-import { Rng } from "./montecarlo/prng.ts"
-import { runChunk } from "./montecarlo/runChunk.ts"
-import { DEFAULT_RELATIVE_ACCURACY } from "./montecarlo/sketch.ts"
-import { decodeScenario, type LoadedScenario } from "./scenario/load.ts"
-import { DEFAULT_SHEET_PATH, readYamlFile } from "../io/sheetFile.ts"
+import { TIER_IDS } from "../model/index.ts"
+import { loadScenario, type LoadedScenario } from "./scenario/load.ts"
+import { USAGE_DIMENSIONS } from "./scenario/schema.ts"
 
 const SCENARIO = "scenarios/mixed-growth-36m.yaml"
-
-/** The mixed-growth scenario stretched to `months` (its inputs unchanged). */
-const scenarioFor = (months: number): LoadedScenario => {
-  const tree = Result.getOrThrow(readYamlFile(SCENARIO)) as Record<string, unknown>
-  const sheetTree = Result.getOrThrow(readYamlFile(DEFAULT_SHEET_PATH))
-  const r = decodeScenario({ file: SCENARIO, tree: { ...tree, horizon_months: months }, sheetFile: DEFAULT_SHEET_PATH, sheetTree })
-  if (Result.isFailure(r)) throw new Error(r.failure.message)
-  return r.success
-}
+const ROOT = fileURLToPath(new URL("..", import.meta.url))
+const REPEATS = Number(process.env["BENCH_REPEATS"] ?? 3)
 
 /**
- * The baseline: the engine's per-month arithmetic written as a spreadsheet would do it, in floats (fractional users,
- * no rounding, no booking), from the same compiled rates and per-user amounts. It is the speed to compare with.
+ * The baseline: the engine's per-month arithmetic as a hand-written float loop (fractional users, no carries, no
+ * rounding, no booking), from the same compiled rates and per-user amounts.
  */
-const baselineLoop = (input: EngineInput) => {
+const floatLoop = (input: EngineInput) => {
   const K = input.tiers.length
   const rows = input.rowScale.length
-  const per = input.tables.map((t) => t.map((v, idx) => Number(v) / 10 ** input.rowScale[Math.floor(idx / K)]!))
+  const per = input.tables.map((t) => Float64Array.from(t, (v, idx) => Number(v) / 10 ** input.rowScale[Math.floor(idx / K)]!))
   const f = input.flows
-  const churn = f.churnPpm.map((x) => x / 1e6)
-  const up = f.upPpm.map((x) => x / 1e6)
-  const down = f.downPpm.map((x) => x / 1e6)
-  const conv = f.conversionPpm.map((x) => x / 1e6)
-  const signups = f.signupsMicro.map((x) => x / 1e6)
-  const fixed = input.fixed.map((x) => Number(x.value) / 10 ** x.scale)
+  const rate = (a: ReadonlyArray<number>) => Float64Array.from(a, (x) => x / 1e6)
+  const [churn, up, down, conv] = [rate(f.churnPpm), rate(f.upPpm), rate(f.downPpm), rate(f.conversionPpm)]
+  const signups = rate(f.signupsMicro)
+  const fixed = Float64Array.from(input.fixed, (x) => Number(x.value) / 10 ** x.scale)
   const months = input.monthKeys.length
-  return (): { userMonths: number; cumulative: number; breakEven: number } => {
-    const users = Float64Array.from(f.start)
-    const prev = new Float64Array(K)
+  const users = new Float64Array(K)
+  const prev = new Float64Array(K)
+  return (): number => {
+    users.set(f.start)
     let cumulative = 0
-    let breakEven = -1
-    let userMonths = 0
     for (let i = 0; i < months; i++) {
       prev.set(users)
       for (let k = 0; k < K; k++) {
@@ -69,10 +59,7 @@ const baselineLoop = (input: EngineInput) => {
           users[k + 1] = users[k + 1]! + n * up[k]!
         }
       }
-      for (let k = 0; k < K; k++) {
-        users[k] = users[k]! + signups[k * months + i]!
-        userMonths += users[k]!
-      }
+      for (let k = 0; k < K; k++) users[k] = users[k]! + signups[k * months + i]!
       const table = per[input.tableOf[i]!]!
       let variable = 0
       let revenue = 0
@@ -82,134 +69,215 @@ const baselineLoop = (input: EngineInput) => {
         if (r === rows - 1) revenue = acc
         else variable += acc
       }
-      const net = revenue - variable - fixed[i]!
-      cumulative += net
-      if (breakEven < 0 && net >= 0) breakEven = i
+      cumulative += revenue - variable - fixed[i]!
     }
-    return { userMonths, cumulative, breakEven }
+    return cumulative
   }
 }
 
-/** Best of `repeats` timings of `iterations` calls, in ms (best-of removes GC and JIT noise from a comparison). */
-const time = (iterations: number, repeats: number, f: () => void): number => {
-  let best = Infinity
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now()
-    for (let i = 0; i < iterations; i++) f()
-    best = Math.min(best, performance.now() - t0)
-  }
-  return best
+interface Stat {
+  readonly min: number
+  readonly median: number
+  readonly max: number
+}
+const stat = (xs: ReadonlyArray<number>): Stat => {
+  const s = [...xs].sort((a, b) => a - b)
+  return { min: s[0]!, median: s[Math.floor((s.length - 1) / 2)]!, max: s.at(-1)! }
+}
+const fmt = (n: number, digits = 2) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+const show = (s: Stat, unit: string, digits = 2) => `${fmt(s.median, digits)} ${unit} (min ${fmt(s.min, digits)}, max ${fmt(s.max, digits)})`
+const load = () => loadavg().map((x) => x.toFixed(1)).join(" ")
+
+/** µs per call of `f`, best of `repeats` batches after a warm-up (in-process: JIT noise only). */
+const perCall = (f: () => unknown, calls: number): Array<number> => {
+  for (let i = 0; i < calls; i++) f()
+  return Array.from({ length: Math.max(REPEATS, 5) }, () => {
+    const t0 = process.cpuUsage()
+    for (let i = 0; i < calls; i++) f()
+    const d = process.cpuUsage(t0)
+    return (d.user + d.system) / calls
+  })
 }
 
-const fmt = (n: number, digits = 0): string => {
-  const f = 10 ** digits
-  return (Math.round(n * f) / f).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+interface ChildRun {
+  readonly cpu: number
+  readonly wall: number
+  readonly rss: number
+  readonly stdout: string
 }
-const mb = (bytes: number) => `${fmt(bytes / 1e6)} MB`
+
+const usageFile = join(mkdtempSync(join(tmpdir(), "econ-bench-")), "usage.json")
+const NODE = process.execPath
+
+/** One `node …args` child: its CPU time (all threads), wall time and peak RSS, from the usage preload. */
+const nodeChild = (args: ReadonlyArray<string>, preload = true): ChildRun => {
+  rmSync(usageFile, { force: true })
+  const t0 = performance.now()
+  const c = spawnSync(NODE, [...(preload ? ["--import", "./scenarios/bench/usage.ts"] : []), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ECON_BENCH_USAGE: usageFile }
+  })
+  const wall = (performance.now() - t0) / 1000
+  if (c.status !== 0) throw new Error(`node ${args.join(" ")} failed (${c.status}): ${c.stderr}`)
+  const u = preload ? JSON.parse(readFileSync(usageFile, "utf8")) as { cpu_s: number; peak_rss_bytes: number } : { cpu_s: NaN, peak_rss_bytes: NaN }
+  return { cpu: u.cpu_s, wall, rss: u.peak_rss_bytes, stdout: c.stdout }
+}
+
+const econ = (args: ReadonlyArray<string>) => nodeChild(["bin/econ.ts", ...args])
+const repeat = <A>(f: () => A): Array<A> => Array.from({ length: REPEATS }, f)
+
+/** `node -e 0` with the usage preload's own cost: the floor every start-up is compared with. */
+const nodeFloor = () => nodeChild(["-e", "0"])
+
+/** The scenario as numbers for the numpy peer: the same tiers, rates, usage, prices and distributions. */
+const peerSpec = (loaded: LoadedScenario) => {
+  const { values } = leavesOf(loaded.state)
+  const input = prepare(loaded.state)
+  const scenario = loaded.state.scenario
+  const tier = (at: number) => TIER_IDS.map((_, k) => floatOf(values[at + k]))
+  const per = scenario.users.signups?.per_month
+  if (per === undefined || !("growth" in per)) throw new Error("the peer models compounding sign-ups only")
+  const opt = scenario.optimizations ?? {}
+  const lyve = floatOf(values[LEAF.lyvePrice])
+  const cold = floatOf(values[LEAF.coldPrice])
+  return {
+    months: input.monthKeys.length,
+    tiers: {
+      ids: TIER_IDS,
+      start: input.flows.start,
+      churn: tier(LEAF.churn),
+      conversion: tier(LEAF.conversion),
+      upgrade: tier(LEAF.up),
+      downgrade: tier(LEAF.down),
+      price: tier(LEAF.price),
+      support: tier(LEAF.support),
+      workers: tier(LEAF.workers),
+      jettythunder_api: tier(LEAF.jettythunderApi),
+      jettyspeed: tier(LEAF.jettyspeed),
+      redis_mb: tier(LEAF.redisMb),
+      storage_gb: tier(LEAF.storageGb),
+      bandwidth_gb: tier(LEAF.bandwidthGb),
+      requests: tier(LEAF.requests)
+    },
+    signups: { start: floatOf(per.start), growth: floatOf(per.growth), mix: tier(LEAF.mix) },
+    usage: TIER_IDS.map((t, k) =>
+      Object.fromEntries(USAGE_DIMENSIONS.map((d, di) => {
+        const s = scenario.usage?.[t]?.[d] ?? scenario.usage?.default?.[d]
+        const from = values[usageLeaf(k, di)]
+        return [d, s !== undefined && typeof s === "object" && "months" in s
+          ? { from: floatOf(from), to: floatOf(values[usageLeaf(k, di) + 1]), months: s.months }
+          : from === undefined ? 1 : floatOf(from)]
+      }))
+    ),
+    unit_prices: {
+      redis_per_mb_month: floatOf(values[LEAF.redisPrice]),
+      lyve_per_gb_month: lyve,
+      cold_per_gb_month: cold,
+      bandwidth_per_gb: floatOf(values[LEAF.bandwidthPrice]),
+      text_cache_per_100k_requests: floatOf(values[LEAF.textCachePrice])
+    },
+    duplicate_ratio: floatOf(values[LEAF.duplicateRatio]),
+    blended_compression: values[LEAF.blendedCompression] === undefined ? 1 : floatOf(values[LEAF.blendedCompression]),
+    cold_share: floatOf(values[LEAF.coldShare]),
+    tiered: opt.tiering === true && cold < lyve,
+    fixed: input.fixed.map((f) => floatOf(f)),
+    uncertain: loaded.inputs.map((i) => ({ id: i.id, dist: i.dist })),
+    correlations: scenario.correlations ?? []
+  }
+}
+
+/** A python3 with numpy: Debian's (/usr/bin/python3) first, then the one on PATH. */
+const findPython = (): string | undefined =>
+  ["/usr/bin/python3", "python3"].find((py) => spawnSync(py, ["-c", "import numpy"], { encoding: "utf8" }).status === 0)
+
+interface PeerRun {
+  readonly cpu_s: number
+  readonly wall_s: number
+  readonly peak_rss_bytes: number
+  readonly last_month: Record<string, [number, number, number]>
+}
+
+const FIGURES = ["users", "revenue", "net_profit", "cumulative_net_profit", "jettythunder_pool"] as const
 
 const main = async () => {
-  const cores = availableParallelism()
-  const workers = Math.min(2, cores)
-  console.log(`Scenario engine benchmark: ${SCENARIO} stretched to 60 months; Node ${process.version}, ${cores} cores\n`)
+  const loaded = Result.getOrThrow(loadScenario(SCENARIO))
+  const started = performance.now()
+  console.log(`econ benchmark: ${SCENARIO} (36 months, 5 tiers, ${loaded.inputs.length} uncertain inputs); each figure ${REPEATS}× unless noted`)
+  console.log(`machine: ${cpus()[0]?.model ?? "?"}, ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB; Node ${process.version}; load average ${load()}\n`)
 
-  // 1. deterministic engine vs the float loop
-  const loaded = scenarioFor(60)
-  const input = prepare(loaded.state)
-  const p = project(input)
-  const userMonths = p.months.reduce((a, m) => a + m.users.reduce((x, y) => x + y, 0), 0)
-  const baseline = baselineLoop(input)
-  const iterations = 300
-  time(50, 1, () => project(prepare(loaded.state)))
-  time(500, 1, baseline)
-  const engineMs = time(iterations, 5, () => project(prepare(loaded.state)))
-  const baseMs = time(iterations * 20, 5, baseline) / 20
-  const engineRate = (userMonths * iterations) / (engineMs / 1000)
-  const baseRate = (userMonths * iterations) / (baseMs / 1000)
-  console.log("1. Deterministic projection (compile + project, exact BigDecimal, whole users)")
-  console.log(`   engine:   ${fmt(engineMs * 1000 / iterations)} µs per 60-month run (${fmt(60 * iterations / (engineMs / 1000))} months/s), ` +
-    `${fmt(engineRate / 1e6, 1)} M user-months/s (${fmt(userMonths)} user-months a run: the engine works per tier, not per user)`)
-  console.log(`   baseline: ${fmt(baseMs * 1000 / iterations, 1)} µs per run, ${fmt(baseRate / 1e6, 1)} M user-months/s (float loop, same arithmetic)`)
-  console.log(`   ratio:    the exact engine takes ${fmt(engineMs / baseMs, 1)}× the float loop's time`)
+  // 1. deterministic projection: the compiled fast path vs the float loop, both from the same compiled scenario
+  const compiled = compileScenario(loaded.state, [])
+  const input = compiled.input
+  const loop = floatLoop(input)
+  const fast = stat(perCall(() => compiled.runMicro([]), 20_000))
+  const float = stat(perCall(loop, 20_000))
+  const exact = stat(perCall(() => project(input), 300))
+  console.log("1. Deterministic projection, 36 months, from the compiled scenario (µs CPU per projection)")
+  console.log(`   econ, every figure booked exactly: ${show(fast, "µs")}`)
+  console.log(`   hand-written float loop:           ${show(float, "µs")}   (fractional users, nothing booked)`)
+  console.log(`   econ speed / float loop speed = ${fmt((100 * float.median) / fast.median, 0)} %   (target ≥ 30 %)`)
+  console.log(`   for reference, the exact reference engine (project with MonthResult objects): ${show(exact, "µs", 0)}\n`)
 
-  // 2. Monte Carlo runs/s vs the float loop with the same draws, single-threaded
-  const payload: SimulationPayload = { source: loaded.source }
-  const runs = 10_000
-  const mc = await measure({ simulation: SIMULATION_MODULE, payload, runs, seed: 1, workers })
-  const mc1 = await measure({ simulation: SIMULATION_MODULE, payload, runs: 2_000, seed: 1, workers: 1 })
-  const sampler = Result.getOrThrow(makeSampler(loaded.inputs.map((i) => ({ id: i.id, dist: i.dist })), (loaded.state.scenario.correlations ?? []).map((c) => ({ ...c }))))
-  const rng = new Rng(1, 0)
-  const baseRunMs = time(2_000, 3, () => {
-    sampler(rng)
-    baseline()
-  }) / 2_000
-  console.log(`\n2. Monte Carlo, ${loaded.inputs.length} uncertain inputs, 60 months, percentiles by streaming sketch`)
-  console.log(`   ${fmt(runs)} runs on ${mc.workers} workers: ${fmt(mc.wallMs)} ms wall, ${fmt(mc.runsPerSecond)} runs/s (includes worker start-up)`)
-  console.log(`   2,000 runs on 1 thread: ${fmt(mc1.wallMs)} ms, ${fmt(mc1.runsPerSecond)} runs/s`)
-  console.log(`   baseline (draws + float loop, 1 thread): ${fmt(1000 / baseRunMs)} runs/s`)
-  console.log(`   ratio:    1 thread ${fmt((1000 / baseRunMs) / mc1.runsPerSecond, 1)}× slower than the float loop; ${mc.workers} workers ${fmt((1000 / baseRunMs) / mc.runsPerSecond, 1)}×`)
+  // 2. start-up
+  const floor = repeat(nodeFloor)
+  const version = repeat(() => econ(["--version"]))
+  const zero = repeat(() => econ(["run", SCENARIO, "--runs", "0", "--json"]))
+  const cpuOf = (runs: ReadonlyArray<ChildRun>) => stat(runs.map((r) => r.cpu))
+  const wallOf = (runs: ReadonlyArray<ChildRun>) => stat(runs.map((r) => r.wall))
+  console.log("2. Start-up (child processes; CPU = user + system of all threads)")
+  console.log(`   node -e 0:                 CPU ${show(cpuOf(floor), "s")}, wall ${show(wallOf(floor), "s")}`)
+  console.log(`   econ --version:            CPU ${show(cpuOf(version), "s")}, wall ${show(wallOf(version), "s")}`)
+  console.log(`   econ run FILE --runs 0:    CPU ${show(cpuOf(zero), "s")}, wall ${show(wallOf(zero), "s")}`)
+  console.log(`   above node -e 0 (median CPU): --version ${fmt(cpuOf(version).median - cpuOf(floor).median)} s, ` +
+    `run --runs 0 ${fmt(cpuOf(zero).median - cpuOf(floor).median)} s   (target ≤ 0.5 s)\n`)
 
-  // 3. time against runs × months: a + b · (runs × months)
-  console.log(`\n3. Time against runs × months (${workers} workers)`)
-  const points: Array<{ runs: number; months: number; ms: number }> = []
-  for (const months of [12, 36, 60]) {
-    const l = scenarioFor(months)
-    for (const n of [2_500, 5_000, 10_000]) {
-      const m = await measure({ simulation: SIMULATION_MODULE, payload: { source: l.source }, runs: n, seed: 2, workers })
-      points.push({ runs: n, months, ms: m.wallMs })
+  // 3. Monte Carlo against the numpy peer
+  const mc = (runs: number, workers: number) => econ(["run", SCENARIO, "--runs", String(runs), "--workers", String(workers), "--seed", "1", "--json"])
+  const one = repeat(() => mc(100_000, 1))
+  const two = repeat(() => mc(100_000, 2))
+  console.log(`3. Monte Carlo, 100,000 runs (load average ${load()})`)
+  console.log(`   econ --workers 1:  CPU ${show(cpuOf(one), "s")}, wall ${show(wallOf(one), "s")}`)
+  console.log(`   econ --workers 2:  CPU ${show(cpuOf(two), "s")}, wall ${show(wallOf(two), "s")}   ` +
+    `(2 workers: ${fmt(wallOf(one).median / wallOf(two).median)}× faster in wall time)`)
+  const python = findPython()
+  if (python === undefined) {
+    console.log("   numpy peer: skipped (no python3 with numpy: tried /usr/bin/python3 and python3 on PATH)")
+  } else {
+    const specFile = join(tmpdir(), `econ-peer-${process.pid}.json`)
+    writeFileSync(specFile, JSON.stringify(peerSpec(loaded)))
+    const peer = repeat(() => {
+      const t0 = performance.now()
+      const c = spawnSync(python, ["scenarios/bench/peer.py", specFile, "100000", "1"], { cwd: ROOT, encoding: "utf8" })
+      if (c.status !== 0) throw new Error(`peer.py failed: ${c.stderr}`)
+      return { ...(JSON.parse(c.stdout) as PeerRun), wall: (performance.now() - t0) / 1000 }
+    })
+    rmSync(specFile, { force: true })
+    const peerCpu = stat(peer.map((p) => p.cpu_s))
+    console.log(`   numpy peer (${python}): CPU ${show(peerCpu, "s")}, wall ${show(stat(peer.map((p) => p.wall)), "s")}`)
+    console.log(`   econ --workers 1 CPU / numpy CPU = ${fmt(cpuOf(one).median / peerCpu.median)}   (target ≤ 1)`)
+    const summary = JSON.parse(one[0]!.stdout) as { monte_carlo: { percentiles: Record<string, ReadonlyArray<{ p5: number; p50: number; p95: number }>> } }
+    console.log("   month 36, p50 (p5 … p95):        econ                                  numpy peer")
+    for (const f of FIGURES) {
+      const e = summary.monte_carlo.percentiles[f]!.at(-1)!
+      const p = peer[0]!.last_month[f]!
+      const band = (a: number, b: number, c: number) => `${fmt(b, 0)} (${fmt(a, 0)} … ${fmt(c, 0)})`
+      console.log(`   ${f.padEnd(22)} ${band(e.p5, e.p50, e.p95).padEnd(38)} ${band(p[0], p[1], p[2])}   p50 differs by ${fmt((100 * (p[1] - e.p50)) / Math.abs(e.p50), 1)} %`)
     }
   }
-  const xs = points.map((q) => q.runs * q.months)
-  const ys = points.map((q) => q.ms)
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length
-  const b = xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0)
-  const a = my - b * mx
-  const ssRes = ys.reduce((s, y, i) => s + (y - (a + b * xs[i]!)) ** 2, 0)
-  const ssTot = ys.reduce((s, y) => s + (y - my) ** 2, 0)
-  for (const q of points) {
-    const fit = a + b * q.runs * q.months
-    console.log(`   ${fmt(q.runs).padStart(6)} runs × ${String(q.months).padStart(2)} months: ${fmt(q.ms).padStart(6)} ms (fit ${fmt(fit)} ms)`)
-  }
-  console.log(`   fit: ${fmt(a)} ms start-up + ${fmt(b * 1000, 2)} µs per run-month; R² = ${fmt(1 - ssRes / ssTot, 4)} (1 = exactly linear)`)
 
-  // 4. peak memory against N, each N in a fresh process so earlier sections' heaps do not count
-  console.log(`\n4. Peak memory (process RSS, worker threads included, fresh process each) against runs, 60 months, ${workers} workers`)
-  const child = (args: ReadonlyArray<string>) => {
-    const c = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...args], { encoding: "utf8" })
-    if (c.status !== 0) throw new Error(`memory run failed: ${c.stderr}`)
-    return JSON.parse(c.stdout) as Record<string, number>
-  }
-  for (const n of [1_000, 10_000, 30_000]) {
-    const m = child(["--memory", String(n), String(workers)])
-    console.log(`   ${fmt(n).padStart(6)} runs: peak RSS ${mb(m["peak"]!)} (${mb(m["idle"]!)} before starting), ${fmt(m["ms"]!)} ms`)
-  }
-  console.log("   RSS follows V8's heap sizing under a high allocation rate (garbage not yet collected), not data kept.")
-  console.log("   What a run keeps (1 thread, heap used after a full GC, sketches included):")
-  for (const n of [2_000, 20_000]) {
-    const m = child(["--retained", String(n)])
-    console.log(`   ${fmt(n).padStart(6)} runs: ${mb(m["heap"]!)} heap used, ${fmt(m["buckets"]!)} sketch buckets (they grow with the log of the range seen)`)
-  }
+  // 4. a million runs and memory
+  const small = repeat(() => mc(10_000, 2))
+  const million = Array.from({ length: Math.max(1, Math.min(REPEATS, 2)) }, () => mc(1_000_000, 2))
+  const rss = (runs: ReadonlyArray<ChildRun>) => stat(runs.map((r) => r.rss / 1e6))
+  console.log(`\n4. 1,000,000 runs on 2 workers (${million.length}×; load average ${load()})`)
+  console.log(`   wall ${show(wallOf(million), "s")}, CPU ${show(cpuOf(million), "s")}   (target: wall < 30 s)`)
+  console.log(`   peak RSS: 10,000 runs ${show(rss(small), "MB", 0)}; 1,000,000 runs ${show(rss(million), "MB", 0)}; ` +
+    `ratio ${fmt(rss(million).median / rss(small).median)}   (target ≤ 1.2)`)
+  console.log(`\nbenchmark took ${fmt((performance.now() - started) / 1000, 0)} s; load average now ${load()}`)
 }
 
-/** Child process: peak RSS of one pool run. */
-const memoryRun = async (runs: number, workers: number) => {
-  const loaded = scenarioFor(60)
-  const idle = process.memoryUsage.rss()
-  const m = await measure({ simulation: SIMULATION_MODULE, payload: { source: loaded.source }, runs, seed: 3, workers })
-  process.stdout.write(JSON.stringify({ peak: m.peakRssBytes, ms: m.wallMs, idle }))
-}
-
-/** Child process (--expose-gc): heap still used after N runs summarised inline, i.e. what the summary keeps. */
-const retainedRun = async (runs: number) => {
-  const loaded = scenarioFor(60)
-  const sim = createSimulation({ source: loaded.source })
-  const summary = runChunk(sim, { seed: 4, start: 0, end: runs, relativeAccuracy: DEFAULT_RELATIVE_ACCURACY })
-  ;(globalThis as { gc?: () => void }).gc?.()
-  const buckets = summary.sketches.reduce((a, k) => a + k.positive.counts.length + k.negative.counts.length, 0)
-  process.stdout.write(JSON.stringify({ heap: process.memoryUsage().heapUsed, buckets }))
-}
-
-const flag = (name: string) => process.argv.indexOf(name)
-if (flag("--memory") >= 0) await memoryRun(Number(process.argv[flag("--memory") + 1]), Number(process.argv[flag("--memory") + 2]))
-else if (flag("--retained") >= 0) await retainedRun(Number(process.argv[flag("--retained") + 1]))
-else await main()
+if (process.argv[2] === "--peer-spec") {
+  process.stdout.write(JSON.stringify(peerSpec(Result.getOrThrow(loadScenario(SCENARIO)))))
+} else await main()

@@ -96,14 +96,6 @@ export const findAssetByCacheKey = async (db: Q, userId: string, cacheKey: strin
   return r === undefined ? undefined : toAsset(r)
 }
 
-export const allAssets = async (db: Q): Promise<ReadonlyArray<AssetRow>> =>
-  (await db
-    .selectFrom("jettythunder_assets as a")
-    .innerJoin("content_objects as c", (j) =>
-      j.onRef("c.user_id", "=", "a.agentcache_user_id").onRef("c.content_hash", "=", "a.content_hash"))
-    .select(assetColumns)
-    .execute()).map(toAsset)
-
 export const findIdempotent = async (db: Q, userId: string, key: string) =>
   db.selectFrom("idempotency_keys").select(["status", "response"]).where("user_id", "=", userId).where("key", "=", key)
     .executeTakeFirst()

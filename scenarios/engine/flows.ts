@@ -23,19 +23,29 @@ export class EngineRangeError extends Error {
   }
 }
 
-/** Everything that moves users, per tier in tier order (free first). */
-export interface FlowPlan {
+/** Everything that moves users, per tier in tier order (free first); a compiled run keeps them in typed arrays. */
+export interface FlowRates {
   readonly tiers: ReadonlyArray<string>
   readonly months: number
+  readonly start: ArrayLike<number>
+  readonly churnPpm: ArrayLike<number>
+  /** tier k → k + 1 */
+  readonly upPpm: ArrayLike<number>
+  /** tier k → k − 1 */
+  readonly downPpm: ArrayLike<number>
+  /** free (tier 0) → tier k */
+  readonly conversionPpm: ArrayLike<number>
+  /** expected sign-ups of tier k in month i at [k · months + i], micro-users */
+  readonly signupsMicro: ArrayLike<number>
+}
+
+/** The deterministic run's flows, as plain arrays. */
+export interface FlowPlan extends FlowRates {
   readonly start: ReadonlyArray<number>
   readonly churnPpm: ReadonlyArray<number>
-  /** tier k → k + 1 */
   readonly upPpm: ReadonlyArray<number>
-  /** tier k → k − 1 */
   readonly downPpm: ReadonlyArray<number>
-  /** free (tier 0) → tier k */
   readonly conversionPpm: ReadonlyArray<number>
-  /** expected sign-ups of tier k in month i at [k · months + i], micro-users */
   readonly signupsMicro: ReadonlyArray<number>
 }
 
@@ -46,7 +56,7 @@ export interface FlowPlan {
  * owed in its carry.
  */
 export class UserFlows {
-  readonly plan: FlowPlan
+  readonly plan: FlowRates
   readonly users: Float64Array
   readonly signups: Float64Array
   readonly churned: Float64Array
@@ -54,7 +64,7 @@ export class UserFlows {
   private readonly carry: Float64Array
   private readonly k: number
 
-  constructor(plan: FlowPlan) {
+  constructor(plan: FlowRates) {
     this.plan = plan
     this.k = plan.tiers.length
     this.users = Float64Array.from(plan.start)
@@ -63,6 +73,12 @@ export class UserFlows {
     this.churned = new Float64Array(this.k)
     // per tier: churn, up, down, conversion-into, sign-ups
     this.carry = new Float64Array(this.k * 5)
+  }
+
+  /** Back to the close of the month before the horizon, with the plan's current contents (a compiled run refills it). */
+  reset(): void {
+    for (let t = 0; t < this.k; t++) this.users[t] = this.plan.start[t] as number
+    this.carry.fill(0)
   }
 
   /** Moves `ratePpm` of `n` users with the carry in slot `c`, never more than `left`; returns the whole users moved. */

@@ -2,11 +2,12 @@
 // given month, by bisection over a grid of the input (cents, whole users, 0.01% of a rate) with the engine as oracle.
 import * as BigDecimal from "effect/BigDecimal"
 import { divideRounded, formatFixed } from "../../model/index.ts"
-import { asDecimal, domainOf, type InputValue, type NamedInput, setInput, toDomain } from "../scenario/inputs.ts"
+import { asDecimal, domainOf, type InputValue, type NamedInput, toDomain } from "../scenario/inputs.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { isOutput, type Output, OUTPUTS, outputRatio, outputValue } from "./outputs.ts"
-import { prepare } from "./prepare.ts"
-import { type MonthResult, project } from "./project.ts"
+import { compileScenario } from "./compiled.ts"
+import type { MonthResult } from "./project.ts"
+import { monthResultOf } from "./runFigures.ts"
 import { inputText, outputText } from "./sensitivity.ts"
 
 export type Comparison = ">=" | "<=" | ">" | "<"
@@ -95,25 +96,29 @@ export const goalSeek = (loaded: LoadedScenario, options: GoalSeekOptions): Goal
     (BigDecimal.isPositive(current) ? BigDecimal.multiply(current, dec("10")) : BigDecimal.multiply(step, dec("10000")))
   const steps = divideRounded(BigDecimal.subtract(max, min), step, 0, "floor").value
   let evaluations = 0
+  // every trial moves the one input: compiled once (compiled.ts), each trial recomputes only what it touches
+  const compiled = compileScenario(loaded.state, [{ target: input.target, domain, current: input.value }])
+  const keys = compiled.input.monthKeys
 
   const trial = (k: bigint): Trial => {
     evaluations++
     const raw = BigDecimal.sum(min, BigDecimal.multiply(step, BigDecimal.fromBigInt(k)))
     const value: InputValue = toDomain(raw, domain)
-    const p = project(prepare(setInput(loaded.state, input.target, value)))
+    const f = compiled.run([value])
+    const month = (i: number) => monthResultOf(f, i, keys[i]!)
     const last = monthIndex
     const first = options.by === true ? 0 : monthIndex
     let at = last
     let meets = false
     for (let i = first; i <= last; i++) {
-      const r = outputRatio(p.months[i]!, goal.output)
+      const r = outputRatio(month(i), goal.output)
       if (r !== undefined && compare(goal.op, r.num, BigDecimal.multiply(goal.target, r.den))) {
         meets = true
         at = i
         break
       }
     }
-    return { value: inputText(value), figure: figureText(goal.output, p.months[at]!), month: p.input.monthKeys[at]!, meets }
+    return { value: inputText(value), figure: figureText(goal.output, month(at)), month: keys[at]!, meets }
   }
 
   const head = { input: input.id, goal: goalText(goal) }

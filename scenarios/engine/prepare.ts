@@ -84,7 +84,7 @@ const usageSeries = (scenario: Scenario, tier: TierId, dim: UsageDimension): Fra
   scenario.usage?.[tier]?.[dim] ?? scenario.usage?.default?.[dim]
 
 /** Support per user of a tier: the scenario's amount (one for every paid tier, or per tier), else the model's rule. */
-const supportOf = (scenario: Scenario, sheet: Sheet, tier: TierId): BigDecimal.BigDecimal => {
+export const supportOf = (scenario: Scenario, sheet: Sheet, tier: TierId): BigDecimal.BigDecimal => {
   const s = scenario.support_per_user
   if (s !== undefined && BigDecimal.isBigDecimal(s)) return isPaidTier(sheet, tier) ? s : ZERO
   return supportPerUser(sheet, tier, s?.[tier])

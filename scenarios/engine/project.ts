@@ -46,7 +46,7 @@ const POW10 = Array.from({ length: 3 }, (_, i) => 10n ** BigInt(i))
  * An exact amount (integer `value` at `scale`) booked to the cent, as integer cents. Amounts already on the cent grid
  * are taken as they are (roundMoney would return them unchanged); the others go through roundMoney, the one rounding.
  */
-const bookCents = (value: bigint, scale: number): bigint =>
+export const bookCents = (value: bigint, scale: number): bigint =>
   scale <= 2 ? value * POW10[2 - scale]! : BigDecimal.scale(roundMoney(BigDecimal.make(value, scale)), 2).value
 
 const money = (cents: bigint): Money => BigDecimal.make(cents, 2)

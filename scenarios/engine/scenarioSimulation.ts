@@ -1,18 +1,19 @@
-// The scenario engine as a Monte Carlo simulation module (montecarlo/simulation.ts contract): each worker decodes the
-// scenario once, then every run writes its draws into the decoded inputs, compiles and projects with the same engine
-// code as the deterministic run, and hands back the month figures as floats for the statistics.
-import * as BigDecimal from "effect/BigDecimal"
+// The scenario engine as a Monte Carlo simulation module (montecarlo/simulation.ts contract): each worker decodes and
+// compiles the scenario once (compiled.ts), then every run writes its draws into the compiled scenario, projects it
+// (exact to the cent; a draw the fast path declines goes through the exact engine) and hands back the month figures
+// as floats for the statistics.
 import * as Result from "effect/Result"
 import { sustainedBreakEvenIndex } from "../../model/index.ts"
 import { makeSampler } from "../montecarlo/correlation.ts"
 import type { Rng } from "../montecarlo/prng.ts"
 import type { Simulation } from "../montecarlo/simulation.ts"
-import { domainOf, fromDraw, setInput } from "../scenario/inputs.ts"
-import { decodeScenario, type LoadedScenario, type ScenarioSource, type ScenarioState } from "../scenario/load.ts"
-import { prepare } from "./prepare.ts"
-import { type MonthResult, project, type Projection } from "./project.ts"
+import { domainOf, fromDraw, getInput } from "../scenario/inputs.ts"
+import { decodeScenario, type LoadedScenario, type ScenarioSource } from "../scenario/load.ts"
+import { type CompiledScenario, compileScenario } from "./compiled.ts"
+import { drawMicro, microDomain } from "./exactNumber.ts"
 import { MONTE_CARLO_FIGURES } from "./outputCatalogue.ts"
-import { outputValue } from "./outputs.ts"
+import { REVENUE } from "./prepare.ts"
+import { BOOKED_ROWS, type RunFigures } from "./runFigures.ts"
 
 /** The figures every run reports per month, in this order (the catalogue's Monte Carlo figures). */
 export const FIGURES = MONTE_CARLO_FIGURES
@@ -22,34 +23,76 @@ export interface SimulationPayload {
   readonly source: ScenarioSource
 }
 
-/** Statistics only: an exact booked amount as the nearest float (division of exact integers is correctly rounded). */
-export const toFloat = (d: BigDecimal.BigDecimal): number => Number(d.value) / 10 ** d.scale
+const R = BOOKED_ROWS
 
-const figureValue = (m: MonthResult, f: number): number => toFloat(outputValue(m, FIGURES[f]!))
-
-/** Writes a projection's figures into `values` (figures × months, row-major). */
-export const fillFigures = (p: Projection, values: Float64Array): void => {
-  const months = p.months.length
-  for (let f = 0; f < FIGURES.length; f++) {
-    for (let i = 0; i < months; i++) values[f * months + i] = figureValue(p.months[i]!, f)
+/**
+ * Month i of a run as the float the statistics use: cents / 100 and tenths / 10 are the nearest floats to the exact
+ * amounts (one correctly rounded division), as the exact engine's BigDecimal figures give them.
+ */
+const figureAt = (run: RunFigures, figure: (typeof FIGURES)[number], i: number): number => {
+  const K = run.tiers
+  switch (figure) {
+    case "users":
+    case "paying_users": {
+      let n = 0
+      for (let k = figure === "users" ? 0 : 1; k < K; k++) n += run.users[i * K + k]!
+      return n
+    }
+    case "revenue":
+      return run.booked[i * R + REVENUE]! / 100
+    case "variable_costs":
+      return run.variableCosts[i]! / 100
+    case "gross_profit":
+      return run.grossProfit[i]! / 100
+    case "gross_margin_pct": {
+      const tenths = run.grossMarginTenths[i]!
+      return Number.isNaN(tenths) ? 0 : tenths / 10
+    }
+    case "net_profit":
+      return run.netProfit[i]! / 100
+    case "cumulative_net_profit":
+      return run.cumulativeNetProfit[i]! / 100
+    case "jettythunder_pool":
+      return run.jettythunderPool[i]! / 100
   }
 }
 
-/** A runner over an already loaded scenario: one draw of every uncertain input, then the engine. */
-export const scenarioRunner = (loaded: LoadedScenario): ((rng: Rng) => Projection) => {
+/** Writes a run's figures into `values` (figures × months, row-major), as floats for the statistics. */
+export const fillFigures = (run: RunFigures, values: Float64Array): void => {
+  const months = run.months
+  for (let f = 0; f < FIGURES.length; f++) {
+    const figure = FIGURES[f]!
+    for (let i = 0; i < months; i++) values[f * months + i] = figureAt(run, figure, i)
+  }
+}
+
+/**
+ * Runs of a loaded scenario with every uncertain input drawn: the scenario is compiled once, each run writes its
+ * draws and returns its figures month by month (a buffer reused by the next run: copy what you keep). Draws the fast
+ * path declines go through the exact engine, so every figure is the exact engine's.
+ */
+export const drawnRuns = (loaded: LoadedScenario): { readonly compiled: CompiledScenario; readonly run: (rng: Rng) => RunFigures } => {
   const inputs = loaded.inputs
   const domains = inputs.map((i) => domainOf(i.target))
+  const micro = domains.map(microDomain)
   const sampler = Result.getOrThrow(
     makeSampler(
       inputs.map((i) => ({ id: i.id, dist: i.dist })),
       (loaded.state.scenario.correlations ?? []).map((c) => ({ a: c.a, b: c.b, rank: c.rank }))
     )
   )
-  return (rng) => {
-    const x = sampler(rng)
-    let state: ScenarioState = loaded.state
-    for (let j = 0; j < inputs.length; j++) state = setInput(state, inputs[j]!.target, fromDraw(x[j]!, domains[j]!))
-    return project(prepare(state))
+  const compiled = compileScenario(
+    loaded.state,
+    inputs.map((i, j) => ({ target: i.target, domain: domains[j]!, current: getInput(loaded.state, i.target)! }))
+  )
+  const values = new Float64Array(inputs.length)
+  return {
+    compiled,
+    run: (rng) => {
+      const x = sampler(rng)
+      for (let j = 0; j < x.length; j++) values[j] = drawMicro(x[j]!, micro[j]!)
+      return compiled.runMicro(values) ? compiled.figures : compiled.runExact(inputs.map((_, j) => fromDraw(x[j]!, domains[j]!)))
+    }
   }
 }
 
@@ -58,16 +101,16 @@ export const createSimulation = (payload: SimulationPayload): Simulation => {
   if (Result.isFailure(decoded)) throw new Error(decoded.failure.message)
   const loaded = decoded.success
   const months = loaded.state.scenario.horizon_months
-  const runOnce = scenarioRunner(loaded)
+  const { run } = drawnRuns(loaded)
   const values = new Float64Array(FIGURES.length * months)
   return {
     months,
     figures: FIGURES,
     run: (rng) => {
-      const p = runOnce(rng)
-      fillFigures(p, values)
+      const figures = run(rng)
+      fillFigures(figures, values)
       // P(break-even by M) counts a run once its net profit stays ≥ 0 to the horizon (model's sustained break-even)
-      return { values, breakEvenMonth: sustainedBreakEvenIndex(p.months.length, (i) => BigDecimal.isNegative(p.months[i]!.netProfit)) }
+      return { values, breakEvenMonth: sustainedBreakEvenIndex(months, (i) => figures.netProfit[i]! < 0) }
     }
   }
 }

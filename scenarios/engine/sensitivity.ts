@@ -1,15 +1,17 @@
 // Sensitivity: a tornado (each input moved −X% and +X% alone, its effect on one output in one month, largest first)
-// and a two-way table (two inputs moved together over a grid). Every cell is a full deterministic run of the engine.
+// and a two-way table (two inputs moved together over a grid). Every cell is a full deterministic run, from one
+// compiled scenario (compiled.ts): a tornado of n inputs is 2n runs that each move one input, a table N×M runs.
 import * as BigDecimal from "effect/BigDecimal"
 import { divideRounded, formatMoney, formatPercent } from "../../model/index.ts"
 import type { Sensitivity, TwoWay } from "./summaryContract.ts"
-import { asDecimal, domainOf, type InputValue, type NamedInput, numericInputs, setInput, toDomain } from "../scenario/inputs.ts"
-import type { LoadedScenario, ScenarioState } from "../scenario/load.ts"
+import { asDecimal, domainOf, type InputValue, type NamedInput, numericInputs, toDomain } from "../scenario/inputs.ts"
+import type { LoadedScenario } from "../scenario/load.ts"
 import { DRAW_DECIMALS } from "../scenario/uncertain.ts"
 import { OUTPUT_CATALOGUE } from "./outputCatalogue.ts"
 import { type Output, outputValue } from "./outputs.ts"
-import { monthKeyAt, prepare } from "./prepare.ts"
-import { project } from "./project.ts"
+import { compileScenario } from "./compiled.ts"
+import { monthKeyAt } from "./prepare.ts"
+import { monthResultOf } from "./runFigures.ts"
 
 const HUNDRED = BigDecimal.fromBigInt(100n)
 const ONE = BigDecimal.fromBigInt(1n)
@@ -21,9 +23,16 @@ export const outputText = (output: Output, v: BigDecimal.BigDecimal): string =>
 export const inputText = (v: InputValue): string =>
   typeof v === "number" ? String(v) : BigDecimal.format(BigDecimal.normalize(v))
 
-/** The output of one deterministic run of `state`. */
-export const evaluate = (state: ScenarioState, output: Output, monthIndex: number): BigDecimal.BigDecimal =>
-  outputValue(project(prepare(state)).months[monthIndex]!, output)
+/** Runs of `loaded` that move some of `inputs` (the others stay at their values), each read as one output. */
+const evaluator = (loaded: LoadedScenario, inputs: ReadonlyArray<NamedInput>, output: Output, monthIndex: number) => {
+  const compiled = compileScenario(loaded.state, inputs.map((i) => ({ target: i.target, domain: domainOf(i.target), current: i.value })))
+  const month = monthKeyAt(loaded.state.scenario.start, monthIndex)
+  return (moves: ReadonlyArray<readonly [number, InputValue]>): BigDecimal.BigDecimal => {
+    const values = inputs.map((i) => i.value)
+    for (const [j, v] of moves) values[j] = v
+    return outputValue(monthResultOf(compiled.run(values), monthIndex, month), output)
+  }
+}
 
 /**
  * `value` × (1 + pct/100) at 6 decimals (half-even, the precision of a drawn input), held to the input's domain (rates
@@ -52,13 +61,14 @@ export interface TornadoJson extends Sensitivity {
 
 export const tornado = (loaded: LoadedScenario, options: TornadoOptions): TornadoJson => {
   const { output, monthIndex, pct } = options
-  const base = evaluate(loaded.state, output, monthIndex)
   const inputs = options.inputs ?? numericInputs(loaded)
-  const bars = inputs.map((input) => {
+  const evaluate = evaluator(loaded, inputs, output, monthIndex)
+  const base = evaluate([])
+  const bars = inputs.map((input, j) => {
     const lowValue = moved(input, BigDecimal.negate(pct))
     const highValue = moved(input, pct)
-    const low = evaluate(setInput(loaded.state, input.target, lowValue), output, monthIndex)
-    const high = evaluate(setInput(loaded.state, input.target, highValue), output, monthIndex)
+    const low = evaluate([[j, lowValue]])
+    const high = evaluate([[j, highValue]])
     const swing = BigDecimal.abs(BigDecimal.subtract(high, low))
     return { input, lowValue, highValue, low, high, swing }
   })
@@ -94,10 +104,8 @@ export const twoWay = (loaded: LoadedScenario, options: TwoWayOptions): TwoWay =
   const { row, col, output, monthIndex, steps } = options
   const rowValues = steps.map((s) => moved(row, s))
   const colValues = steps.map((s) => moved(col, s))
-  const values = rowValues.map((rv) => {
-    const withRow = setInput(loaded.state, row.target, rv)
-    return colValues.map((cv) => outputText(output, evaluate(setInput(withRow, col.target, cv), output, monthIndex)))
-  })
+  const evaluate = evaluator(loaded, [row, col], output, monthIndex)
+  const values = rowValues.map((rv) => colValues.map((cv) => outputText(output, evaluate([[0, rv], [1, cv]]))))
   return {
     row_input: row.id,
     col_input: col.id,

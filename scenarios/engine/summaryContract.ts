@@ -20,8 +20,12 @@ export const MonthFigures = Schema.Struct({
   revenue: MoneyText,
   costs: Schema.Record(Schema.String, MoneyText),
   gross_profit: MoneyText,
-  gross_margin_pct: MoneyText,
+  /** null without revenue (no margin to speak of): shown as "n/a" */
+  gross_margin_pct: Schema.NullOr(MoneyText),
   fixed: MoneyText,
+  /** the engine's extras, read by the P&L export when present */
+  paying_users: Schema.optionalKey(Count),
+  fixed_costs: Schema.optionalKey(Schema.Record(Schema.String, MoneyText)),
   net_profit: MoneyText,
   cumulative_net_profit: MoneyText,
   jettythunder_pool: MoneyText

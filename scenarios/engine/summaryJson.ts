@@ -6,8 +6,8 @@ import type { MonthFigures, ProjectionRow, ScenarioSummary } from "./summaryCont
 import { LINES, REVENUE } from "./prepare.ts"
 import type { MonthResult, Projection } from "./project.ts"
 
-/** A margin with no revenue behind it reads 0.0: the contract wants a number, and 0% is what a chart should draw. */
-const pct = (p: BigDecimal.BigDecimal | undefined): string => (p === undefined ? "0.0" : formatPercent(p))
+/** A margin with no revenue behind it has no value: null in JSON, "n/a" on screen (as `econ tiers` shows it). */
+const pct = (p: BigDecimal.BigDecimal | undefined): string | null => (p === undefined ? null : formatPercent(p))
 
 const perTier = (tiers: ReadonlyArray<string>, values: ReadonlyArray<number>): Record<string, number> =>
   Object.fromEntries(tiers.map((t, k) => [t, values[k]!]))

@@ -40,10 +40,18 @@ class Buckets {
   counts = new Float64Array(0)
 
   add(index: number, n: number): void {
+    const at = index - this.offset
+    const counts = this.counts
+    // one unsigned comparison covers both ends of the range (and the empty start)
+    if (at >>> 0 < counts.length) counts[at]! += n
+    else this.addOutside(index, n)
+  }
+
+  private addOutside(index: number, n: number): void {
     if (this.counts.length === 0) {
       this.offset = index - 32
       this.counts = new Float64Array(64)
-    } else if (index < this.offset || index >= this.offset + this.counts.length) {
+    } else {
       this.grow(index)
     }
     this.counts[index - this.offset]! += n
@@ -132,15 +140,27 @@ export class QuantileSketch {
 
   /** Adds one finite value; NaN or ±Infinity is a caller bug and throws. */
   add(x: number): void {
-    if (!Number.isFinite(x)) throw new RangeError(`QuantileSketch.add: value must be finite (got ${x})`)
-    // −0 would make min/max depend on arrival order (−0 < 0 is false) and does not survive JSON
-    if (x === 0) x = 0
+    // the hot path of every Monte Carlo run (one call per figure and month): comparisons first, NaN fails them all
+    if (x >= ZERO_THRESHOLD) {
+      if (x === Infinity) this.reject(x)
+      this.positive.add(Math.ceil(Math.log(x) * this.invLogGamma), 1)
+    } else if (x <= -ZERO_THRESHOLD) {
+      if (x === -Infinity) this.reject(x)
+      this.negative.add(Math.ceil(Math.log(-x) * this.invLogGamma), 1)
+    } else if (x === x) {
+      // −0 would make min/max depend on arrival order (−0 < 0 is false) and does not survive JSON
+      if (x === 0) x = 0
+      this.zeroCount++
+    } else {
+      this.reject(x)
+    }
     this.n++
     if (x < this.lo) this.lo = x
     if (x > this.hi) this.hi = x
-    if (x >= ZERO_THRESHOLD) this.positive.add(Math.ceil(Math.log(x) * this.invLogGamma), 1)
-    else if (x <= -ZERO_THRESHOLD) this.negative.add(Math.ceil(Math.log(-x) * this.invLogGamma), 1)
-    else this.zeroCount++
+  }
+
+  private reject(x: number): never {
+    throw new RangeError(`QuantileSketch.add: value must be finite (got ${x})`)
   }
 
   /** Adds another sketch's values into this one (same relative accuracy required). Commutative and associative. */

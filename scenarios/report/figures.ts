@@ -94,9 +94,10 @@ export const figureValue = (m: MonthFigures, figure: string): BigDecimal.BigDeci
       return netMarginPct(m)
     case "users":
       return BigDecimal.fromBigInt(BigInt(totalUsers(m)))
+    case "gross_margin_pct":
+      return m.gross_margin_pct === null ? undefined : moneyOf(m.gross_margin_pct, `${m.month}.gross_margin_pct`)
     case "revenue":
     case "gross_profit":
-    case "gross_margin_pct":
     case "fixed":
     case "net_profit":
     case "cumulative_net_profit":

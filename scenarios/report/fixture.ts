@@ -123,7 +123,7 @@ export const buildFixture = (overrides: Partial<FixtureParams> = {}): Fixture =>
       costs: Object.fromEntries([...costTotals].map(([l, v]) => [l, fmt(v)])),
       gross_profit: fmt(gross),
       gross_margin_pct: BigDecimal.isZero(revenue)
-        ? "0.00"
+        ? null
         : fmt(divideRounded(BigDecimal.multiply(gross, money("100")), revenue, 2, "half-even")),
       fixed: fmt(fixed),
       net_profit: fmt(net),

@@ -97,6 +97,9 @@ export const usd = (text: string, field = "amount"): string => formatUsd(moneyOf
 /** Exact cell text for a BigDecimal amount. */
 export const usdOf = (amount: BigDecimal.BigDecimal): string => formatUsd(amount)
 
+/** What a figure without a value shows (a margin with no revenue): one convention for tables, cards and charts. */
+export const NA = "n/a"
+
 /** "72.4%" from a one-decimal percentage. */
 export const pctOf = (p: BigDecimal.BigDecimal): string => `${formatPercent(p)}%`
 

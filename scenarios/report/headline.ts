@@ -4,7 +4,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { paybackMonth, troughMonth } from "./charts/breakEven.ts"
 import { formatUsd } from "../../model/money.ts"
 import { breakEvenMonths, moneyOf, netMarginPct } from "./figures.ts"
-import { monthLabel, monthRangeLabel, monthsBetween, pctOf, usd } from "./format.ts"
+import { monthLabel, monthRangeLabel, monthsBetween, NA, pctOf, usd } from "./format.ts"
 import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 
 export interface MonthHeadline {
@@ -62,8 +62,8 @@ const monthHeadline = (label: string, m: MonthFigures): MonthHeadline => {
     revenue: usd(m.revenue, `${m.month}.revenue`),
     netProfit: usd(m.net_profit, `${m.month}.net_profit`),
     netNegative: BigDecimal.isNegative(moneyOf(m.net_profit, `${m.month}.net_profit`)),
-    grossMargin: `${m.gross_margin_pct}%`,
-    netMargin: net === undefined ? "—" : pctOf(net)
+    grossMargin: m.gross_margin_pct === null ? NA : `${m.gross_margin_pct}%`,
+    netMargin: net === undefined ? NA : pctOf(net)
   }
 }
 

@@ -5,7 +5,7 @@ import { formatUsd } from "../../model/money.ts"
 import { reportCharts, renderCharts, type RenderedChart, type ReportChartsOptions } from "./charts.ts"
 import { compareTable } from "./csv.ts"
 import { breakEvenMonths, costLineLabel, costLines, figureLabel, moneyOf, netMarginPct, tiers, totalUsers, variableCosts } from "./figures.ts"
-import { count, escapeXml as esc, monthLabel, pctOf } from "./format.ts"
+import { count, escapeXml as esc, monthLabel, NA, pctOf } from "./format.ts"
 import { headline, type MonthHeadline } from "./headline.ts"
 import { selectedMonths } from "./summaryTable.ts"
 import type { Check, MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
@@ -147,7 +147,7 @@ const monthlySection = (summary: ScenarioSummary): string => {
     const nm = netMarginPct(m)
     const vc = variableCosts(m)
     const cls = m.month === be || m.month === runs.sustained ? ' class="mark" title="break-even month"' : relapsed.has(m.month) ? ' class="relapse" title="net loss again after break-even"' : ""
-    return `<tr${cls}><td>${esc(monthLabel(m.month))}${mark(m.month)}</td><td>${esc(count(totalUsers(m)))}</td><td>${f("revenue")}</td><td>${esc(formatUsd(vc))}</td><td>${f("gross_profit")}</td><td>${esc(m.gross_margin_pct)}%</td><td>${f("fixed")}</td><td>${f("net_profit")}</td><td${nm !== undefined && BigDecimal.isNegative(nm) ? ' class="neg"' : ""}>${nm === undefined ? "—" : esc(pctOf(nm))}</td><td>${f("cumulative_net_profit")}</td><td>${f("jettythunder_pool")}</td></tr>`
+    return `<tr${cls}><td>${esc(monthLabel(m.month))}${mark(m.month)}</td><td>${esc(count(totalUsers(m)))}</td><td>${f("revenue")}</td><td>${esc(formatUsd(vc))}</td><td>${f("gross_profit")}</td><td>${m.gross_margin_pct === null ? NA : `${esc(m.gross_margin_pct)}%`}</td><td>${f("fixed")}</td><td>${f("net_profit")}</td><td${nm !== undefined && BigDecimal.isNegative(nm) ? ' class="neg"' : ""}>${nm === undefined ? NA : esc(pctOf(nm))}</td><td>${f("cumulative_net_profit")}</td><td>${f("jettythunder_pool")}</td></tr>`
   }
   const body: Array<string> = []
   let year = ""

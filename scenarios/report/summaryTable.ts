@@ -2,7 +2,7 @@
 // months rather than all of them, and the headline figures underneath.
 import { formatUsd } from "../../model/money.ts"
 import { moneyOf, totalUsers, variableCosts } from "./figures.ts"
-import { count, monthLabel } from "./format.ts"
+import { count, monthLabel, NA } from "./format.ts"
 import { type Headline, headline, monthIndexText } from "./headline.ts"
 import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 
@@ -33,7 +33,7 @@ const COLUMNS: ReadonlyArray<Column> = [
   { header: "Revenue $", align: "right", cell: (m) => amount(m.revenue, `${m.month}.revenue`) },
   { header: "Var. costs $", align: "right", cell: (m) => formatUsd(variableCosts(m)).replace("$", "") },
   { header: "Gross profit $", align: "right", cell: (m) => amount(m.gross_profit, `${m.month}.gross_profit`) },
-  { header: "GM %", align: "right", cell: (m) => m.gross_margin_pct },
+  { header: "GM %", align: "right", cell: (m) => m.gross_margin_pct ?? NA },
   { header: "Fixed $", align: "right", cell: (m) => amount(m.fixed, `${m.month}.fixed`) },
   { header: "Net profit $", align: "right", cell: (m) => amount(m.net_profit, `${m.month}.net_profit`) },
   { header: "Cumulative $", align: "right", cell: (m) => amount(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`) }

@@ -7,6 +7,7 @@ import { Effect, Result, Schema } from "effect"
 import { reportCharts, renderCharts, type ReportChartsOptions } from "./charts.ts"
 import { compareCsv, projectionCsv } from "./csv.ts"
 import { reportHtml } from "./html.ts"
+import { monteCarloCsv, pnlCsv } from "./pnl.ts"
 import { decodeSummary, ReportInputError, type Check, type ProjectionRow, type ScenarioSummary } from "../engine/summaryContract.ts"
 import type { ChartSize } from "./svg.ts"
 
@@ -53,10 +54,17 @@ export const renderReportFiles = (input: ReportInput): ReadonlyArray<ReportFile>
   return [
     { name: "summary.json", content: JSON.stringify(input.summary, null, 2) + "\n" },
     { name: "projection.csv", content: projectionCsv(input.rows) },
+    { name: "pnl.csv", content: pnlCsv(input.summary) },
+    ...monteCarloFiles(input.summary),
     ...(input.baseline !== undefined ? [{ name: "compare.csv", content: compareCsv(input.baseline, input.summary, { at: "month" }) }] : []),
     { name: "report.html", content: reportHtml({ ...input, charts }) },
     ...charts.map((c) => ({ name: `${c.name}.svg`, content: c.svg }))
   ]
+}
+
+const monteCarloFiles = (summary: ScenarioSummary): ReadonlyArray<ReportFile> => {
+  const csv = monteCarloCsv(summary)
+  return csv === undefined ? [] : [{ name: "montecarlo.csv", content: csv }]
 }
 
 // A directory we may replace: missing, empty, or a previous report (it has our summary.json and report.html).

@@ -2,6 +2,7 @@
 // its place so the scenario schema sees plain numbers. Monte Carlo later writes draws into the same places.
 import * as BigDecimal from "effect/BigDecimal"
 import * as Result from "effect/Result"
+import { roundHalfEven } from "../../model/money.ts"
 import { decodeDistribution, isDistribution, pointValue, type Distribution } from "../montecarlo/distribution.ts"
 
 export type TreePath = ReadonlyArray<string | number>
@@ -28,14 +29,6 @@ export const quantize = (x: number): BigDecimal.BigDecimal => {
   const scaled = x * DRAW_FACTOR
   const units = Math.abs(scaled) < 2 ** 52 ? roundHalfEven(scaled) : Math.round(scaled)
   return BigDecimal.make(BigInt(units), DRAW_DECIMALS)
-}
-
-const roundHalfEven = (x: number): number => {
-  const f = Math.floor(x)
-  const diff = x - f
-  if (diff > 0.5) return f + 1
-  if (diff < 0.5) return f
-  return f % 2 === 0 ? f : f + 1
 }
 
 /** The YAML-equivalent literal of an exact value: a number when whole (counts accept it), else a decimal string. */

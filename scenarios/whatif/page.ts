@@ -112,7 +112,7 @@ const monthCard = (key: string, h: MonthHeadline, m: WhatIf["summary"]["months"]
 <div class="card"><h3>${esc(h.label)} · ${esc(monthLabel(h.month))}</h3><dl>
 <dt>Revenue</dt><dd>${figure(`${key}.revenue`, m.revenue, h.revenue)}</dd>
 <dt>Net profit</dt><dd>${figure(`${key}.net_profit`, m.net_profit, h.netProfit, h.netNegative)}</dd>
-<dt>Gross margin</dt><dd>${figure(`${key}.gross_margin_pct`, m.gross_margin_pct, h.grossMargin)}</dd>
+<dt>Gross margin</dt><dd>${figure(`${key}.gross_margin_pct`, m.gross_margin_pct ?? "", h.grossMargin)}</dd>
 <dt>Cumulative</dt><dd>${figure(`${key}.cumulative_net_profit`, m.cumulative_net_profit, formatUsd(money(m.cumulative_net_profit)), m.cumulative_net_profit.startsWith("-"))}</dd>
 </dl></div>`
 

@@ -24,18 +24,23 @@ type Figures = Readonly<Record<string, string>>
 
 /** What the page must show for a summary: the raw engine values its figures carry in data-value. */
 const expectedFigures = (s: SummaryJson): Figures => {
-  const m12 = s.months[11]!
+  const m12 = s.months[11]
   const last = s.months.at(-1)!
   return {
     break_even_month: s.break_even_month ?? "",
     break_even_sustained_month: s.break_even_sustained_month ?? "",
-    "month12.revenue": m12.revenue,
-    "month12.net_profit": m12.net_profit,
-    "month12.gross_margin_pct": m12.gross_margin_pct,
-    "month12.cumulative_net_profit": m12.cumulative_net_profit,
+    // a horizon of 12 months or less has no separate month-12 card
+    ...(m12 === undefined || s.months.length <= 12
+      ? {}
+      : {
+        "month12.revenue": m12.revenue,
+        "month12.net_profit": m12.net_profit,
+        "month12.gross_margin_pct": m12.gross_margin_pct ?? "",
+        "month12.cumulative_net_profit": m12.cumulative_net_profit
+      }),
     "horizon.revenue": last.revenue,
     "horizon.net_profit": last.net_profit,
-    "horizon.gross_margin_pct": last.gross_margin_pct,
+    "horizon.gross_margin_pct": last.gross_margin_pct ?? "",
     "horizon.cumulative_net_profit": last.cumulative_net_profit
   }
 }
@@ -158,6 +163,29 @@ describe("what-if page in Chromium", () => {
     expect(expectedFigures(run)).toEqual(shown.figures)
     expect(run.months.map((m) => formatUsd(money(m.net_profit)))).toEqual(shown.netProfit)
   })
+
+  it.each(["plan-pro-1000.yaml", "q2-2025-targets.yaml", "optimizations.yaml"])(
+    "opens %s (plan lines, checks, a comparison) with no console error, as the engine computes it",
+    async (name) => {
+      const other = Result.getOrThrow(loadScenario(fileURLToPath(new URL(`../${name}`, import.meta.url))))
+      const otherFile = join(mkdtempSync(join(tmpdir(), "whatif-")), "whatif.html")
+      writeFileSync(otherFile, await whatIfHtml(other))
+      const tab = await context.newPage()
+      const errors: Array<string> = []
+      tab.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") errors.push(m.text())
+      })
+      tab.on("pageerror", (e) => errors.push(e.message))
+      await tab.goto(pathToFileURL(otherFile).href)
+      await settled(tab, 0)
+      const s = engineSummary(other, other.source.tree)
+      const shown = await pageState(tab)
+      expect(shown.figures).toEqual(expectedFigures(s))
+      expect(shown.netProfit).toEqual(s.months.map((m) => formatUsd(money(m.net_profit))))
+      expect(errors).toEqual([])
+      await tab.close()
+    }
+  )
 
   it("names the problem, with no console error, when the inputs cannot run (a sign-up mix over 100 %)", async () => {
     const revision = await page.evaluate(() => Number(document.body.dataset["revision"]))

@@ -18,6 +18,8 @@ export interface SheetSpec {
   readonly name: string
   readonly cells: Map<string, Cell>
   readonly widths: Map<number, number>
+  /** rows taller than one line (points), e.g. for a wrapped note */
+  readonly heights: Map<number, number>
   /** rows and columns kept in view while scrolling */
   readonly freeze?: { readonly row: number; readonly col: number }
   /** how it prints: landscape at `scale` %, or scaled to the page width */
@@ -45,7 +47,7 @@ export class Grid {
     name: string,
     options: Pick<SheetSpec, "freeze" | "print" | "wrap"> = {}
   ) {
-    this.spec = { name, cells: new Map(), widths: new Map(), ...options }
+    this.spec = { name, cells: new Map(), widths: new Map(), heights: new Map(), ...options }
   }
 
   /** Absolute reference to (col, row) from another sheet. */
@@ -76,5 +78,11 @@ export class Grid {
 
   width(col: number, chars: number): void {
     this.spec.widths.set(col, chars)
+  }
+
+  /** Room for `text` wrapped in a column `chars` wide: one 15-point line per `chars` characters. */
+  fitText(row: number, text: string, chars: number): void {
+    const lines = Math.ceil(text.length / chars)
+    if (lines > 1) this.spec.heights.set(row, Math.max(this.spec.heights.get(row) ?? 0, lines * 15))
   }
 }

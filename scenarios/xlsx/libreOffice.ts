@@ -9,6 +9,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 
+const TIMEOUT_MS = 180_000
+
 export const SOFFICE = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"].find((p) => existsSync(p))
 
 // OOXMLRecalcMode / ODFRecalcMode: 0 = always recalculate on load, 1 = never, 2 = ask
@@ -36,8 +38,14 @@ export const convertRecalculated = async (files: ReadonlyArray<string>, outDir: 
       let text = ""
       child.stdout.on("data", (d) => (text += d))
       child.stderr.on("data", (d) => (text += d))
+      // a hung soffice (a dialog it cannot show, a broken profile) must not hold a test run: generous for a busy machine
+      const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS)
       child.on("error", reject)
-      child.on("close", (code) => (code === 0 ? resolve(text) : reject(new Error(`soffice exited ${code}: ${text}`))))
+      child.on("close", (code, signal) => {
+        clearTimeout(timer)
+        if (code === 0) resolve(text)
+        else reject(new Error(signal === "SIGKILL" ? `soffice did not finish within ${TIMEOUT_MS / 1000} s: ${text}` : `soffice exited ${code}: ${text}`))
+      })
     })
     const missing = files.filter((f) => !output.includes(f.split("/").at(-1)!))
     if (missing.length > 0) throw new Error(`soffice did not convert ${missing.join(", ")}: ${output}`)

@@ -8,6 +8,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { formatMoney, JETTYTHUNDER_LINES, MEDIA_TYPES, percent, TIER_IDS, type TierId, tierOf } from "../../model/index.ts"
 import { type LineName, LINES, REVENUE } from "../engine/prepare.ts"
+import { costLineLabel } from "../report/figures.ts"
 import type { ScenarioRun } from "../engine/runScenario.ts"
 import { type FractionSeries, USAGE_DIMENSIONS, type UsageDimension } from "../scenario/schema.ts"
 import {
@@ -28,26 +29,6 @@ import {
   sub
 } from "./formula.ts"
 import { type CellFormat, colName, Grid, type WorkbookSpec } from "./grid.ts"
-
-const TIER_NAMES: Readonly<Record<TierId, string>> = {
-  free: "Free",
-  starter: "Starter",
-  pro: "Pro",
-  business: "Business",
-  enterprise: "Enterprise"
-}
-
-const LINE_LABELS: Readonly<Record<LineName, string>> = {
-  redis: "Redis",
-  hot_storage: "Hot storage (Lyve)",
-  cold_storage: "Cold storage",
-  bandwidth: "Bandwidth",
-  workers: "Workers",
-  jettythunder_api: "JettyThunder API",
-  jettyspeed: "JettySpeed",
-  text_cache: "Text cache",
-  support: "Support"
-}
 
 const DIM_LABELS: Readonly<Record<UsageDimension, string>> = {
   requests: "requests",
@@ -71,14 +52,22 @@ export interface ModelWorkbook extends WorkbookSpec {
   }
 }
 
+const NOTE_CHARS = 80
+
 /** The Inputs sheet: label, value (a defined name), unit, note; and the tier table, one column per tier. */
 class InputsSheet {
-  readonly grid = new Grid("Inputs", { freeze: { row: 0, col: 1 }, print: { scale: 75 }, wrap: new Set([9]) })
+  readonly grid = new Grid("Inputs", { freeze: { row: 0, col: 1 }, print: "fit-width", wrap: new Set([9]) })
   readonly names = new Map<string, string>()
   row = 2
   private readonly notes: (ids: ReadonlyArray<string>) => string
   constructor(notes: (ids: ReadonlyArray<string>) => string) {
     this.notes = notes
+  }
+
+  /** The note column (names, uncertain inputs), wrapped in its width. */
+  note(row: number, text: string): void {
+    this.grid.text(9, row, text)
+    this.grid.fitText(row, text, NOTE_CHARS)
   }
 
   heading(title: string): void {
@@ -96,7 +85,7 @@ class InputsSheet {
     this.grid.text(1, r, label)
     this.grid.value(2, r, value, format)
     this.grid.text(8, r, unit)
-    this.grid.text(9, r, [name, this.notes(ids)].filter((s) => s !== "").join(" · "))
+    this.note(r, [name, this.notes(ids)].filter((s) => s !== "").join(" · "))
     this.name(name, 2, r)
     return ref(name, value)
   }
@@ -120,7 +109,7 @@ class InputsSheet {
       return ref(`${t}_${field}`, v)
     })
     this.grid.text(8, r, unit)
-    this.grid.text(9, r, [`${TIER_IDS[0]}_${field} …`, this.notes(ids)].filter((s) => s !== "").join(" · "))
+    this.note(r, [`${TIER_IDS[0]}_${field} …`, this.notes(ids)].filter((s) => s !== "").join(" · "))
     return out
   }
 }
@@ -145,6 +134,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const months = projection.months
   const K = TIER_IDS.length
   const deviations: Array<string> = []
+  const tierName = (t: TierId): string => tierOf(sheet, t).name
 
   const uncertain = new Map(loaded.inputs.map((i) => [i.id, i.dist]))
   const notes = (ids: ReadonlyArray<string>): string =>
@@ -162,7 +152,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const g = inp.grid
   g.text(1, 1, `Inputs: ${scenario.name}`, true)
   g.text(1, 2, `${loaded.file} on ${loaded.source.sheetFile}. Change a value in column B: every formula of Monthly, Tiers and Workings follows.`)
-  ;[[1, 34], [2, 12], [3, 12], [4, 12], [5, 12], [6, 12], [7, 2], [8, 16], [9, 70]].forEach(([c, w]) => g.width(c!, w!))
+  ;[[1, 44], [2, 12], [3, 12], [4, 12], [5, 12], [6, 12], [7, 2], [8, 18], [9, NOTE_CHARS]].forEach(([c, w]) => g.width(c!, w!))
 
   inp.heading("Unit prices (price sheet)")
   const p = sheet.unit_prices
@@ -208,7 +198,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const suMonths = inp.input("signups_ramp_months", "Ramp length (0 = growth instead)", sg.months, "months", "int")
 
   inp.heading("Tiers (price sheet and scenario)")
-  TIER_IDS.forEach((t, k) => g.text(2 + k, inp.row, TIER_NAMES[t], true))
+  TIER_IDS.forEach((t, k) => g.text(2 + k, inp.row, tierName(t), true))
   g.text(1, inp.row++, "field", true)
   const tiers = TIER_IDS.map((t) => tierOf(sheet, t))
   const table0 = input.tables[0]!
@@ -226,7 +216,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const storageGb = inp.tierRow("storage_gb", "Storage allowance", tiers.map((t) => dec(t.limits.storage_gb ?? undefined)), "GB", "decimal")
   const bandwidthGb = inp.tierRow("bandwidth_gb", "Bandwidth allowance", tiers.map((t) => dec(t.limits.bandwidth_gb ?? undefined)), "GB", "decimal")
   const flat = (["workers", "jettythunder_api", "jettyspeed"] as const).map((l) =>
-    inp.tierRow(l, `${LINE_LABELS[l]} (flat)`, tiers.map((t) => dec(t.flat_lines[l])), "$ per user-month", "usd4", sheetIds(`flat_lines.${l}`))
+    inp.tierRow(l, `${costLineLabel(l)} (flat)`, tiers.map((t) => dec(t.flat_lines[l])), "$ per user-month", "usd4", sheetIds(`flat_lines.${l}`))
   )
   const support = inp.tierRow(
     "support",
@@ -239,31 +229,13 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   const fl = input.flows
   const startUsers = inp.tierRow("start_users", "Users before the first month", fl.start, "users", "int")
   const userIds = (flow: string) => TIER_IDS.map((t) => `users.${flow}.${t}`)
-  const churn = inp.tierRow("churn", "Churn", fl.churnPpm.map((x) => x / 1e6), "share per month", "share", userIds("churn"))
-  const conversion = inp.tierRow(
-    "conversion",
-    "Conversion from Free",
-    fl.conversionPpm.map((x, k) => (k === 0 ? undefined : x / 1e6)),
-    "share of Free per month",
-    "share",
-    userIds("conversion")
-  )
-  const upgrade = inp.tierRow(
-    "upgrade",
-    "Upgrade one tier up",
-    fl.upPpm.map((x, k) => (k === 0 || k === K - 1 ? undefined : x / 1e6)),
-    "share per month",
-    "share",
-    userIds("upgrade")
-  )
-  const downgrade = inp.tierRow(
-    "downgrade",
-    "Downgrade one tier down",
-    fl.downPpm.map((x, k) => (k === 0 ? undefined : x / 1e6)),
-    "share per month",
-    "share",
-    userIds("downgrade")
-  )
+  // a flow's rate per tier, as the engine holds it (per million); tiers the flow cannot leave are left blank
+  const rate = (flow: string, label: string, unit: string, ppm: ReadonlyArray<number>, has: (k: number) => boolean) =>
+    inp.tierRow(flow, label, ppm.map((x, k) => (has(k) ? x / 1e6 : undefined)), unit, "share", userIds(flow))
+  const churn = rate("churn", "Churn", "share per month", fl.churnPpm, () => true)
+  const conversion = rate("conversion", "Conversion from Free", "share of Free per month", fl.conversionPpm, (k) => k > 0)
+  const upgrade = rate("upgrade", "Upgrade one tier up", "share per month", fl.upPpm, (k) => k > 0 && k < K - 1)
+  const downgrade = rate("downgrade", "Downgrade one tier down", "share per month", fl.downPpm, (k) => k > 0)
   const signupMix = inp.tierRow(
     "signup_mix",
     "Share of sign-ups",
@@ -304,7 +276,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
     const r = inp.row++
     g.text(1, r, st.from)
     const cells = items.map((it, j) => g.value(2 + j, r, dec(st.costs[it]), "usd"))
-    g.text(9, r, notes(items.map((it) => `fixed_costs.${n}.costs.${it}`)))
+    inp.note(r, notes(items.map((it) => `fixed_costs.${n}.costs.${it}`)))
     const sum = cells.length === 0 ? num(0) : { f: `SUM(${cells[0]!.f}:${cells.at(-1)!.f.split("!")[1]})`, v: cells.reduce((a, c) => a + c.v, 0) }
     return g.formula(2 + items.length, r, sum, "usd")
   })
@@ -332,7 +304,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   tg.text(1, 4, "Stored bytes per logical byte (dedup, compression)")
   const cold = tg.formula(2, 5, ifElse(mul(cmp(tieringOn, "=", num(1)), cmp(coldPrice, "<", lyvePrice)), coldShareIn, num(0)), "share")
   tg.text(1, 5, "Share of stored bytes kept cold (tiering, when cold is cheaper)")
-  ;[[1, 44], ...Array.from({ length: 16 }, (_, i) => [i + 2, 13])].forEach(([c, w]) => tg.width(c!, w!))
+  ;[[1, 46], ...Array.from({ length: 16 }, (_, i) => [i + 2, 13])].forEach(([c, w]) => tg.width(c!, w!))
 
   // ---------------------------------------------------------------------------------------------------- Workings
   const wg = new Grid("Workings", { freeze: { row: 1, col: 2 } })
@@ -485,7 +457,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
         text_cache: div(mul(requests[k]!, req!, textPrice), num(100000)),
         support: support[k]!
       }
-      LINES.forEach((l, r) => amounts[r]!.push(put(`amt_${l}_${t}`, `${t} ${LINE_LABELS[l]} per user ($)`, row, perLine[l], "usd4")))
+      LINES.forEach((l, r) => amounts[r]!.push(put(`amt_${l}_${t}`, `${t} ${costLineLabel(l)} per user ($)`, row, perLine[l], "usd4")))
       amounts[REVENUE]!.push(put(`amt_revenue_${t}`, `${t} price ($)`, row, price[k]!, "usd"))
     })
     if (i === months.length - 1) lastAmounts.push(...amounts)
@@ -511,11 +483,11 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   )
   const headers: Array<[string, string, CellFormat]> = [
     ["month", "Month", "text"],
-    ...TIER_IDS.map((t): [string, string, CellFormat] => [`users_${t}`, `${TIER_NAMES[t]} users`, "int"]),
+    ...TIER_IDS.map((t): [string, string, CellFormat] => [`users_${t}`, `${tierName(t)} users`, "int"]),
     ["users", "Users", "int"],
     ["paying_users", "Paying users", "int"],
     ["revenue", "Revenue", "usd"],
-    ...LINES.map((l): [string, string, CellFormat] => [l, LINE_LABELS[l], "usd"]),
+    ...LINES.map((l): [string, string, CellFormat] => [l, costLineLabel(l), "usd"]),
     ["variable_costs", "Variable costs", "usd"],
     ["gross_profit", "Gross profit", "usd"],
     ["gross_margin_pct", "Gross margin %", "pct1"],
@@ -524,13 +496,14 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
     ["net_margin_pct", "Net margin %", "pct1"],
     ["cumulative_net_profit", "Cumulative net profit", "usd"],
     ["jettythunder_pool", "JettyThunder pool", "usd"],
-    ...TIER_IDS.map((t): [string, string, CellFormat] => [`signups_${t}`, `${TIER_NAMES[t]} sign-ups`, "int"]),
-    ...TIER_IDS.map((t): [string, string, CellFormat] => [`churned_${t}`, `${TIER_NAMES[t]} churned`, "int"]),
+    ...TIER_IDS.map((t): [string, string, CellFormat] => [`signups_${t}`, `${tierName(t)} sign-ups`, "int"]),
+    ...TIER_IDS.map((t): [string, string, CellFormat] => [`churned_${t}`, `${tierName(t)} churned`, "int"]),
     ["conversions", "Free → paid", "int"],
     ["upgrades", "Upgrades", "int"],
     ["downgrades", "Downgrades", "int"]
   ]
   const mc: Record<string, number> = {}
+  mg.spec.heights.set(3, 30)
   headers.forEach(([key, label], j) => {
     mc[key] = j + 1
     mg.set(j + 1, 3, { value: label, format: "text", bold: true, wrap: true })
@@ -580,12 +553,13 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   // ---------------------------------------------------------------------------------------------------- Tiers (table)
   const last = months.at(-1)!
   const T0 = 7
-  const tierHeaders = ["Tier", "Price", ...LINES.map((l) => LINE_LABELS[l]), "Cost per user", "Margin per user", "Margin %", `Users ${last.month}`]
+  const tierHeaders = ["Tier", "Price", ...LINES.map((l) => costLineLabel(l)), "Cost per user", "Margin per user", "Margin %", `Users ${last.month}`]
+  tg.spec.heights.set(T0, 30)
   tierHeaders.forEach((h, j) => tg.set(j + 1, T0, { value: h, format: "text", bold: true, wrap: true }))
   tg.text(1, T0 - 1, `Per user per month at ${last.month}'s usage (the last month: ramps have run), from Workings`)
   TIER_IDS.forEach((t, k) => {
     const row = T0 + 1 + k
-    tg.text(1, row, TIER_NAMES[t])
+    tg.text(1, row, tierName(t))
     const priceCell = tg.formula(2, row, lastAmounts[REVENUE]![k]!, "usd")
     const lineCells = LINES.map((_, r) => tg.formula(3 + r, row, lastAmounts[r]![k]!, "usd4"))
     const cost = tg.formula(3 + LINES.length, row, add(...lineCells), "usd4")
@@ -605,6 +579,7 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
     mcg.text(1, 2, `Uncertain inputs: ${mcj.uncertain_inputs.join(", ")}`)
     const figures = Object.keys(mcj.percentiles)
     mcg.text(1, 3, "month", true)
+    mcg.spec.heights.set(3, 30)
     figures.forEach((fig, j) => {
       ;(["p5", "p50", "p95"] as const).forEach((q, n) => {
         mcg.set(2 + j * 3 + n, 3, { value: `${fig.replace(/_/g, " ")} ${q}`, format: "text", bold: true, wrap: true })
@@ -630,8 +605,8 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
   }
 
   // ---------------------------------------------------------------------------------------------------- Notes
-  const ng = new Grid("Notes", { print: "fit-width", wrap: new Set([1]) })
-  ng.width(1, 120)
+  const ng = new Grid("Notes", { print: { scale: 100 }, wrap: new Set([1]) })
+  ng.width(1, 100)
   const noteLines = [
     "How this workbook computes (the engine's rules, as formulas)",
     "• Users are whole people. Each flow (churn, a conversion, an upgrade or downgrade, a tier's sign-ups) moves ⌊(users × rate per million + carry) / 10^6⌋ users, never more than are left, and carries the rest, in millionths of a user, into its next month (Workings: the *carry columns).",
@@ -652,7 +627,10 @@ export const modelWorkbook = (run: ScenarioRun): ModelWorkbook => {
       : `Deviations found when written (${deviations.length}); the cached values are the engine's:`,
     ...deviations.slice(0, 200).map((d) => `• ${d}`)
   ]
-  noteLines.forEach((line, j) => ng.text(1, 1 + j, line, j === 0 || line.startsWith("Where") || line.startsWith("Checked") || line.startsWith("Deviations")))
+  noteLines.forEach((line, j) => {
+    ng.text(1, 1 + j, line, j === 0 || line.startsWith("Where") || line.startsWith("Checked") || line.startsWith("Deviations"))
+    ng.fitText(1 + j, line, 90)
+  })
 
   return {
     sheets: [inp.grid.spec, mg.spec, tg.spec, mcg.spec, wg.spec, ng.spec],

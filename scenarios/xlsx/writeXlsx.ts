@@ -24,6 +24,7 @@ export const xlsxBytes = async (spec: WorkbookSpec): Promise<Uint8Array> => {
     if (sheet.print === "fit-width") ws.pageSetup = { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 }
     else if (sheet.print !== undefined) ws.pageSetup = { orientation: "landscape", scale: sheet.print.scale }
     for (const [col, chars] of sheet.widths) ws.getColumn(col).width = chars
+    for (const [row, points] of sheet.heights) ws.getRow(row).height = points
     for (const col of sheet.wrap ?? []) ws.getColumn(col).alignment = { wrapText: true, vertical: "top" }
     for (const [address, cell] of sheet.cells) {
       const c = ws.getCell(address)

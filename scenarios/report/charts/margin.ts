@@ -29,7 +29,7 @@ export const marginChart = (summary: ScenarioSummary, options: MarginOptions = {
   const data = summary.months.flatMap((m) => {
     const net = netMarginPct(m)
     return [
-      { date: monthDate(m.month), series: "Gross margin", pct: plotNumber(m.gross_margin_pct) },
+      ...(m.gross_margin_pct === null ? [] : [{ date: monthDate(m.month), series: "Gross margin", pct: plotNumber(m.gross_margin_pct) }]),
       ...(o.showNetMargin && net !== undefined ? [{ date: monthDate(m.month), series: "Net margin", pct: plotNumber(net) }] : [])
     ]
   })

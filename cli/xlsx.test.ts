@@ -2,20 +2,23 @@
 // formula, and each recalculated cell must equal the value the workbook cached (the engine's figures, to the cent);
 // then the Pro price is changed in the workbook and the recalculated net profit must equal `econ run` with that
 // override. Skipped only off CI on a machine without LibreOffice (.ci/run installs it).
-import { spawnSync } from "node:child_process"
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import ExcelJS from "exceljs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import YAML from "yaml"
-import { convertRecalculated, SOFFICE } from "./libreOffice.ts"
+import { LINES } from "../scenarios/engine/prepare.ts"
+import { costLineLabel } from "../scenarios/report/figures.ts"
+import { runEcon } from "./econ.ts"
+import { convertRecalculated, SOFFICE } from "../scenarios/xlsx/libreOffice.ts"
 
-const NODE = join(process.cwd(), "node_modules/.bin/node")
 const SCENARIO = "scenarios/mixed-growth-36m.yaml"
-const econ = (...args: ReadonlyArray<string>) => {
-  const r = spawnSync(NODE, ["bin/econ.ts", ...args], { encoding: "utf8", timeout: 120_000 })
-  if (r.status !== 0) throw new Error(`econ ${args.join(" ")} exited ${r.status}: ${r.stderr}`)
+/** the other shipped scenarios: a flat start, targets with ramps, dedup + compression + tiering */
+const OTHERS = ["plan-pro-1000", "q2-2025-targets", "optimizations"] as const
+const econ = async (...args: ReadonlyArray<string>) => {
+  const r = await runEcon(...args)
+  if (r.code !== 0) throw new Error(`econ ${args.join(" ")} exited ${r.code}: ${r.stderr}`)
   return r.stdout
 }
 
@@ -43,6 +46,28 @@ interface MonthJson {
   readonly jettythunder_pool: string
 }
 
+/** Formula cells of `written` whose LibreOffice value (in `recalculated`) differs from the cached one. */
+const disagreements = (written: ExcelJS.Workbook, recalculated: ExcelJS.Workbook) => {
+  let formulas = 0
+  const differ: Array<string> = []
+  written.eachSheet((ws) => {
+    const other = recalculated.getWorksheet(ws.name)!
+    ws.eachRow((row) =>
+      row.eachCell((c) => {
+        if (!isFormula(c.value)) return
+        formulas++
+        const cached = resultOf(c.value)
+        const got = resultOf(other.getCell(c.address).value)
+        const same = typeof cached === "number"
+          ? typeof got === "number" && Math.abs(got - cached) <= 1e-9 * Math.max(1, Math.abs(cached))
+          : got === cached
+        if (!same) differ.push(`${ws.name}!${c.address} ${c.value.formula.slice(0, 80)}: cached ${cached}, LibreOffice ${got}`)
+      })
+    )
+  })
+  return { formulas, differ }
+}
+
 const tmp = mkdtempSync(join(tmpdir(), "econ-xlsx-"))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -54,12 +79,12 @@ describe.skipIf(SOFFICE === undefined && process.env["CI"] === undefined)("model
   let changed: ExcelJS.Workbook
 
   beforeAll(async () => {
-    summary = JSON.parse(econ("run", SCENARIO, "--runs", "200", "--seed", "7", "--workers", "1", "--out", join(tmp, "report"), "--json"))
+    summary = JSON.parse(await econ("run", SCENARIO, "--runs", "200", "--seed", "7", "--workers", "1", "--out", join(tmp, "report"), "--json"))
     // the same scenario with Pro at $59, through the scenario file as finance would write it
     const tree = YAML.parse(readFileSync(SCENARIO, "utf8"))
     tree.overrides = { ...tree.overrides, tiers: { pro: { price: 59 } } }
     writeFileSync(join(tmp, "pro59.yaml"), YAML.stringify(tree))
-    override = JSON.parse(econ("run", join(tmp, "pro59.yaml"), "--json"))
+    override = JSON.parse(await econ("run", join(tmp, "pro59.yaml"), "--json"))
 
     copyFileSync(join(tmp, "report", "model.xlsx"), join(tmp, "model.xlsx"))
     written = await load(join(tmp, "model.xlsx"))
@@ -70,31 +95,30 @@ describe.skipIf(SOFFICE === undefined && process.env["CI"] === undefined)("model
     edit.getWorksheet(sheet!)!.getCell(cell!.replace(/\$/g, "")).value = 59
     await edit.xlsx.writeFile(join(tmp, "pro59.xlsx"))
 
-    await convertRecalculated([join(tmp, "model.xlsx"), join(tmp, "pro59.xlsx")], join(tmp, "recalc"), "xlsx")
+    for (const name of OTHERS) {
+      const r = await runEcon("run", `scenarios/${name}.yaml`, "--runs", "0", "--xlsx", join(tmp, `${name}.xlsx`))
+      expect(r.code, r.stderr).toBeLessThan(2) // a failed check of the scenario exits 1
+      expect(r.stderr).toContain(`wrote ${join(tmp, `${name}.xlsx`)}\n`) // no "differ from the engine"
+    }
+    await convertRecalculated(
+      [join(tmp, "model.xlsx"), join(tmp, "pro59.xlsx"), ...OTHERS.map((n) => join(tmp, `${n}.xlsx`))],
+      join(tmp, "recalc"),
+      "xlsx"
+    )
     recalculated = await load(join(tmp, "recalc", "model.xlsx"))
     changed = await load(join(tmp, "recalc", "pro59.xlsx"))
   }, 240_000)
 
   it("every formula cell LibreOffice recalculates equals the value the workbook cached", () => {
-    let formulas = 0
-    const differ: Array<string> = []
-    written.eachSheet((ws) => {
-      const other = recalculated.getWorksheet(ws.name)!
-      ws.eachRow((row) =>
-        row.eachCell((c) => {
-          if (!isFormula(c.value)) return
-          formulas++
-          const cached = resultOf(c.value)
-          const got = resultOf(other.getCell(c.address).value)
-          const same = typeof cached === "number"
-            ? typeof got === "number" && Math.abs(got - cached) <= 1e-9 * Math.max(1, Math.abs(cached))
-            : got === cached
-          if (!same) differ.push(`${ws.name}!${c.address} ${c.value.formula.slice(0, 80)}: cached ${cached}, LibreOffice ${got}`)
-        })
-      )
-    })
+    const { formulas, differ } = disagreements(written, recalculated)
     expect(differ.slice(0, 10)).toEqual([])
     expect(formulas).toBeGreaterThan(5000)
+  })
+
+  it.each(OTHERS)("%s: every recalculated formula cell equals its cached value too", async (name) => {
+    const { formulas, differ } = disagreements(await load(join(tmp, `${name}.xlsx`)), await load(join(tmp, "recalc", `${name}.xlsx`)))
+    expect(differ.slice(0, 10)).toEqual([])
+    expect(formulas).toBeGreaterThan(1000)
   })
 
   it("the recalculated Monthly sheet is the engine's projection to the cent, and the Notes sheet lists no deviation", () => {
@@ -105,24 +129,13 @@ describe.skipIf(SOFFICE === undefined && process.env["CI"] === undefined)("model
       expect(i, label).toBeGreaterThan(0)
       return i
     }
-    const lines: Record<string, string> = {
-      redis: "Redis",
-      hot_storage: "Hot storage (Lyve)",
-      cold_storage: "Cold storage",
-      bandwidth: "Bandwidth",
-      workers: "Workers",
-      jettythunder_api: "JettyThunder API",
-      jettyspeed: "JettySpeed",
-      text_cache: "Text cache",
-      support: "Support"
-    }
     summary.months.forEach((m, i) => {
       const row = ws.getRow(4 + i)
       const at = (label: string) => resultOf(row.getCell(col(label)).value)
       expect(at("Month")).toBe(m.month)
       for (const [t, n] of Object.entries(m.users)) expect(at(`${t[0]!.toUpperCase()}${t.slice(1)} users`), `${m.month} ${t}`).toBe(n)
       expect(cents(at("Revenue")), m.month).toBe(cents(m.revenue))
-      for (const [l, label] of Object.entries(lines)) expect(cents(at(label)), `${m.month} ${l}`).toBe(cents(m.costs[l]))
+      for (const l of LINES) expect(cents(at(costLineLabel(l))), `${m.month} ${l}`).toBe(cents(m.costs[l]))
       expect(cents(at("Gross profit"))).toBe(cents(m.gross_profit))
       expect(Number(at("Gross margin %")).toFixed(1)).toBe(m.gross_margin_pct)
       expect(cents(at("Fixed costs"))).toBe(cents(m.fixed))

@@ -1,0 +1,164 @@
+// The compiled fast path against the exact engine: on random scenarios, with random inputs varied to random values,
+// every figure of every month (users per tier, every booked line, revenue, gross, fixed, net, cumulative, pool,
+// margin, break-even and payback) is the exact engine's, to the cent.
+import { fc, test } from "@fast-check/vitest"
+import * as BigDecimal from "effect/BigDecimal"
+import * as Result from "effect/Result"
+import { describe, expect, it } from "vitest"
+import { domainOf, type InputValue, numericInputs, resolveInput, toDomain } from "../scenario/inputs.ts"
+import { loadScenario } from "../scenario/load.ts"
+import { fromDraw } from "../scenario/inputs.ts"
+import { compileScenario } from "./compiled.ts"
+import { drawMicro, microDomain } from "./exactNumber.ts"
+import { prepare } from "./prepare.ts"
+import { project } from "./project.ts"
+import { figuresOf, newRunFigures, type RunFigures } from "./runFigures.ts"
+import { scenarioOf } from "./testScenario.ts"
+
+const micro = (n: number) => BigDecimal.format(BigDecimal.make(BigInt(n), 6))
+const cents = (n: number) => BigDecimal.format(BigDecimal.make(BigInt(n), 2))
+const rate = fc.integer({ min: 0, max: 120_000 }).map(micro)
+const share = fc.integer({ min: 0, max: 1_000_000 }).map(micro)
+const series = fc.oneof(
+  share,
+  fc.record({ from: share, to: share, months: fc.integer({ min: 1, max: 14 }) })
+)
+const tierIds = ["free", "starter", "pro", "business", "enterprise"] as const
+const perTier = <A>(arb: fc.Arbitrary<A>, tiers: ReadonlyArray<string> = tierIds) =>
+  fc.record(Object.fromEntries(tiers.map((t) => [t, arb])) as Record<string, fc.Arbitrary<A>>, { requiredKeys: [] })
+
+const MIXES = [
+  { free: 0.85, starter: 0.08, pro: 0.05, business: 0.018, enterprise: 0.002 },
+  { free: 0.5, pro: 0.5 },
+  { starter: 0.333333, pro: 0.333333, business: 0.333334 }
+]
+
+const scenarioTree = fc.record({
+  horizon_months: fc.integer({ min: 1, max: 30 }),
+  users: fc.record({
+    start: perTier(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 2_000_000 }))),
+    signups: fc.record({
+      per_month: fc.oneof(
+        fc.integer({ min: 0, max: 5_000_000_000 }).map(micro),
+        fc.record({ start: fc.integer({ min: 0, max: 900_000_000 }).map(micro), growth: fc.integer({ min: -200_000, max: 300_000 }).map(micro) }),
+        fc.record({ from: fc.integer({ min: 0, max: 2_000_000_000 }).map(micro), to: fc.integer({ min: 0, max: 2_000_000_000 }).map(micro), months: fc.integer({ min: 1, max: 20 }) })
+      ),
+      mix: fc.constantFrom(...MIXES)
+    }),
+    conversion: perTier(rate, tierIds.slice(1)),
+    upgrade: perTier(rate, tierIds.slice(1, 4)),
+    downgrade: perTier(rate, tierIds.slice(1)),
+    churn: perTier(rate)
+  }),
+  usage: fc.record({ default: fc.record({ requests: series, redis: series, storage: series, bandwidth: series }, { requiredKeys: [] }), pro: fc.record({ storage: series, redis: series }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+  media: fc.record({ duplicate_ratio: share }),
+  optimizations: fc.record({ dedup: fc.boolean(), compression: fc.boolean(), tiering: fc.boolean() }),
+  tiering: fc.record({ cold_share: share }),
+  overrides: fc.record({
+    unit_prices: fc.record({
+      redis_per_mb_month: fc.integer({ min: 0, max: 40_000 }).map(micro),
+      lyve_per_gb_month: fc.integer({ min: 0, max: 90_000 }).map(micro),
+      cold_per_gb_month: fc.integer({ min: 0, max: 90_000 }).map(micro),
+      bandwidth_per_gb: fc.integer({ min: 0, max: 90_000 }).map(micro)
+    }, { requiredKeys: [] }),
+    tiers: perTier(fc.record({ price: fc.integer({ min: 0, max: 90_000 }).map(cents) }), tierIds.slice(1))
+  }),
+  fixed_costs: fc.array(fc.record({ infrastructure: fc.integer({ min: 0, max: 90_000_000 }).map(micro), development: fc.integer({ min: 0, max: 3_000_000 }).map(cents) }), { minLength: 1, maxLength: 3 })
+    .map((steps) => steps.map((costs, i) => ({ from: `2026-${String(1 + 4 * i).padStart(2, "0")}`, costs }))),
+  support_per_user: fc.oneof(fc.integer({ min: 0, max: 900 }).map(cents), perTier(fc.integer({ min: 0, max: 90_000_000 }).map(micro), tierIds.slice(1)))
+}, { requiredKeys: ["horizon_months", "users", "media", "tiering"] })
+
+/** Every figure of two runs, as plain data, so a failing test shows the first month that differs. */
+const snapshot = (f: RunFigures) => ({
+  users: Array.from(f.users),
+  signups: Array.from(f.signups),
+  churned: Array.from(f.churned),
+  booked: Array.from(f.booked),
+  variable: Array.from(f.variableCosts),
+  gross: Array.from(f.grossProfit),
+  fixed: Array.from(f.fixed),
+  net: Array.from(f.netProfit),
+  cumulative: Array.from(f.cumulativeNetProfit),
+  pool: Array.from(f.jettythunderPool),
+  margin: Array.from(f.grossMarginTenths),
+  breakEven: f.breakEvenIndex,
+  payback: f.paybackIndex
+})
+
+let fastRuns = 0
+let allRuns = 0
+
+describe("the compiled fast path", () => {
+  test.prop([scenarioTree, fc.array(fc.nat(), { minLength: 1, maxLength: 7 }), fc.array(fc.integer({ min: -900_000, max: 900_000 }), { minLength: 7, maxLength: 7 }), fc.boolean()], { numRuns: Number(process.env["FAST_RUNS"] ?? 150) })(
+    "books every figure of every month exactly as the exact engine, whatever inputs vary",
+    (tree, picks, moves, withMix) => {
+      const loaded = scenarioOf(tree)
+      const all = numericInputs(loaded)
+      const chosen = [...new Set(picks.map((p) => all[p % all.length]!))]
+      if (withMix) chosen.push(resolveInput(loaded, "users.signups.mix.pro") ?? all[0]!)
+      const varied = [...new Map(chosen.map((i) => [i.id, i])).values()]
+      const compiled = compileScenario(loaded.state, varied.map((i) => ({ target: i.target, domain: domainOf(i.target), current: i.value })))
+      // each input moved by up to ±90% at 6 decimals (ties at a half cent come up often on such round values)
+      const values: Array<InputValue> = varied.map((input, j) => {
+        const v = BigDecimal.multiply(BigDecimal.fromBigInt(BigInt(1_000_000 + moves[j % moves.length]!)), input.value === undefined ? BigDecimal.fromBigInt(0n) : BigDecimal.isBigDecimal(input.value) ? input.value : BigDecimal.fromBigInt(BigInt(input.value)))
+        return toDomain(BigDecimal.scale(BigDecimal.make(v.value, v.scale + 6), 6), domainOf(input.target))
+      })
+      const reference = snapshot(figuresOf(project(prepare(compiled.exactState(values))), newRunFigures(compiled.figures.months, 5)))
+      const before = compiled.exactRuns
+      const got = snapshot(compiled.run(values))
+      allRuns++
+      if (compiled.exactRuns === before) fastRuns++
+      expect(got).toEqual(reference)
+    }
+  )
+
+  it("took the fast path in most of those runs (the property is not about the exact engine against itself)", () => {
+    expect(allRuns).toBeGreaterThan(0)
+    console.log("fast", fastRuns, "of", allRuns)
+    expect(fastRuns / allRuns).toBeGreaterThan(0.6)
+  })
+
+  it("matches the exact engine on every drawn run of the shipped Monte Carlo scenario, without declining any", () => {
+    const loaded = Result.getOrThrow(loadScenario("scenarios/mixed-growth-36m.yaml"))
+    const inputs = loaded.inputs.map((i) => ({ target: i.target, domain: domainOf(i.target), current: resolveInput(loaded, i.id)!.value }))
+    const compiled = compileScenario(loaded.state, inputs)
+    expect(compiled.exactOnly).toBeUndefined()
+    const domains = inputs.map((i) => microDomain(i.domain))
+    const ref = newRunFigures(36, 5)
+    let seed = 7
+    const uniform = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+    for (let n = 0; n < 150; n++) {
+      // draws spread over each input's range and beyond it (clamped), with ties at half cents where they fall
+      const x = inputs.map((i) => Number(BigDecimal.format(BigDecimal.normalize(i.current as BigDecimal.BigDecimal))) * (0.5 + uniform()))
+      const values = x.map((v, j) => fromDraw(v, inputs[j]!.domain))
+      expect(compiled.runMicro(x.map((v, j) => drawMicro(v, domains[j]!)))).toBe(true)
+      expect(snapshot(compiled.figures)).toEqual(snapshot(figuresOf(project(prepare(compiled.exactState(values))), ref)))
+    }
+  })
+  it("books support as the exact engine when a run moves a tier's price to zero and back (support is for paid tiers)", () => {
+    const loaded = Result.getOrThrow(loadScenario("scenarios/mixed-growth-36m.yaml"))
+    const price = resolveInput(loaded, "sheet.tiers.pro.price")!
+    const compiled = compileScenario(loaded.state, [{ target: price.target, domain: domainOf(price.target), current: price.value }])
+    const ref = newRunFigures(36, 5)
+    for (const v of ["0", "0.01", "49", "0"]) {
+      const values = [BigDecimal.fromStringUnsafe(v)]
+      expect(snapshot(compiled.run(values))).toEqual(snapshot(figuresOf(project(prepare(compiled.exactState(values))), ref)))
+    }
+  })
+})
+
+describe("drawMicro", () => {
+  const domains = ["users.churn.pro", "users.start.pro", "users.signups.per_month.growth", "sheet.tiers.pro.price", "usage.default.storage.to"]
+  const loaded = Result.getOrThrow(loadScenario("scenarios/mixed-growth-36m.yaml"))
+  test.prop([fc.constantFrom(...domains), fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -1e7, max: 1e7, noNaN: true }), fc.integer({ min: -3_000_000, max: 3_000_000 }).map((n) => n / 2_000_000))])(
+    "is fromDraw in millionths (quantized half-even, clamped, rounded to the domain's decimals)",
+    (id, x) => {
+      const input = resolveInput(loaded, id)
+      const target = input?.target ?? { in: "scenario" as const, path: id.split(".") }
+      const domain = domainOf(target)
+      const exact = fromDraw(x, domain)
+      const m = drawMicro(x, microDomain(domain))
+      expect(m).toBe(Number(BigDecimal.scale(BigDecimal.isBigDecimal(exact) ? exact : BigDecimal.fromBigInt(BigInt(exact)), 6).value))
+    }
+  )
+})
