@@ -22,7 +22,7 @@ import { monthLabel } from "../scenarios/report/format.ts"
 import { renderChart } from "../scenarios/report/svg.ts"
 import { CommandFailed, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
 import { useScenario } from "./scenarioCommon.ts"
-import { readLedger, VARIANCE_HEADER, varianceChart, varianceOf, varianceRows } from "./variance.ts"
+import { fromLedgerFlag, readLedger, VARIANCE_HEADER, varianceChart, varianceOf, varianceRows } from "./variance.ts"
 
 const ledgerFailure = (e: unknown) =>
   new CommandFailed({
@@ -71,10 +71,7 @@ export const notebooksCommand = Command.make(
   {
     out: Flag.String("out").pipe(Flag.withDescription("Folder to write (default reports/notebooks)"), Flag.withDefault("reports/notebooks")),
     runs: Flag.Int("runs").pipe(Flag.withDescription("Monte Carlo runs of the growth notebook (default 2000)"), Flag.withDefault(2000)),
-    fromLedger: Flag.Boolean("from-ledger").pipe(
-      Flag.withDescription("Live usage from the enforcer's ledger (DATABASE_URL, or the embedded database in ECON_DATA_DIR / ./.data)"),
-      Flag.withDefault(false)
-    ),
+    fromLedger: fromLedgerFlag,
     scenario: Flag.String("scenario").pipe(
       Flag.withDescription("With --from-ledger: the plan to set beside the metered months (as econ variance)"),
       Flag.optional

@@ -277,14 +277,17 @@ export const readLedger = Effect.gen(function*() {
   )
 })
 
+/** `--from-ledger`: read what the enforcer metered (econ variance, econ notebooks). */
+export const fromLedgerFlag = Flag.Boolean("from-ledger").pipe(
+  Flag.withDescription("Read the actuals from the enforcer's ledger (DATABASE_URL, or the embedded database in ECON_DATA_DIR / ./.data)"),
+  Flag.withDefault(false)
+)
+
 export const varianceCommand = Command.make(
   "variance",
   {
     file: scenarioArgument(),
-    fromLedger: Flag.Boolean("from-ledger").pipe(
-      Flag.withDescription("Read the actuals from the enforcer's ledger (DATABASE_URL, or the embedded database in ECON_DATA_DIR / ./.data)"),
-      Flag.withDefault(false)
-    ),
+    fromLedger: fromLedgerFlag,
     actual: Flag.String("actual").pipe(
       Flag.withDescription("Read the actuals from a JSON file instead: `econ variance --json` output, or a list of its months' metered objects"),
       Flag.optional

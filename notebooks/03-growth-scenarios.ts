@@ -7,6 +7,7 @@ import {
   breakEven,
   breakEvenProbability,
   loadScenario,
+  monthLabel,
   monteCarloFan,
   renderChart,
   revenueCosts,
@@ -14,7 +15,11 @@ import {
   type ScenarioRun,
   type ScenarioSummary
 } from "../scenarios/index.ts"
+import { formatUsd, money } from "../model/index.ts"
+import { inputLabel } from "../scenarios/report/inputLabel.ts"
 import { Notebook } from "./notebook.ts"
+
+const INPUT_PATH = /\b(?:users|usage|media|tiering|overrides|fixed_costs|support_per_user|sheet)(?:\.[a-z0-9_]+)+/g
 
 const scenarioFile = (name: string) => fileURLToPath(new URL(`../scenarios/${name}`, import.meta.url))
 
@@ -38,7 +43,11 @@ whole, each cost line booked once a month (half-even).`
 The plan projects $34,000 of monthly net profit from 1,000 Pro users. Recomputed line by line from the sheet:`
   nb.table(
     ["item", "plan", "engine", "difference", "why"],
-    (plan.planLines ?? []).map((l) => [l.item, l.plan ?? "—", l.engine, l.difference ?? "—", l.why]),
+    (plan.planLines ?? []).map((l) => {
+      // the margin line is a percentage, every other line money
+      const show = (v: string | null) => (v === null ? "—" : l.item.endsWith("%") ? `${v} %` : formatUsd(money(v)))
+      return [l.item.replace(/^./, (c) => c.toUpperCase()), show(l.plan), show(l.engine), show(l.difference), l.why]
+    }),
     [1, 2, 3]
   )
 
@@ -53,11 +62,13 @@ Evaluated on the growth path in \`scenarios/q2-2025-targets.yaml\` (an assumptio
   nb.md`## Mixed growth over 36 months
 
 All five tiers, with sign-ups, conversion, upgrades, churn, usage ramps and fixed-cost steps; ${runs.toLocaleString("en-US")}
-Monte Carlo runs over its uncertain inputs. Break-even month (net profit ≥ 0): **${mixed.summary.break_even_month ?? "not reached"}**.`
+Monte Carlo runs over its uncertain inputs. Break-even month (net profit ≥ 0): **${mixed.summary.break_even_month === null ? "not reached" : monthLabel(mixed.summary.break_even_month)}**;
+net profit stays ≥ 0 from **${mixed.summary.break_even_sustained_month === null ? "no month within the horizon" : monthLabel(mixed.summary.break_even_sustained_month)}** on.`
   nb.chart("mixed-revenue-costs", renderChart(revenueCosts.revenueCostsChart(s)))
   nb.chart("mixed-break-even", renderChart(breakEven.breakEvenChart(s)))
   nb.chart("mixed-fan", renderChart(monteCarloFan.monteCarloFanChart(s, { figure: "cumulative_net_profit" })))
   nb.chart("mixed-p-break-even", renderChart(breakEvenProbability.breakEvenProbabilityChart(s)))
-  for (const note of mixed.notes) nb.md(note)
+  // the engine's notes name inputs by their scenario path; readers get their labels
+  for (const note of mixed.notes) nb.md(note.replace(INPUT_PATH, (id) => inputLabel(id)))
   return nb
 }

@@ -33,8 +33,10 @@ describe("notebooks", () => {
   it("03 compares the plan's 1,000 Pro users line by line and shows the Monte Carlo fan", async () => {
     const nb = await growthNotebook({ runs: 200 })
     const md = nb.markdown()
-    expect(md).toMatch(/\| revenue \| 49000\.00 \| 49000\.00 \| 0\.00 \| matches \|/)
-    expect(md).toMatch(/\| bandwidth \| 1000\.00 \| 2500\.00 \| 1500\.00 \|/)
+    expect(md).toMatch(/\| Revenue \| \$49,000\.00 \| \$49,000\.00 \| \$0\.00 \| matches \|/)
+    expect(md).toMatch(/\| Bandwidth \| \$1,000\.00 \| \$2,500\.00 \| \$1,500\.00 \|/)
+    // inputs are named for readers, never by their scenario path
+    expect(md).not.toMatch(/users\.signups|redis_per_mb_month/)
     expect(nb.blocks.filter((b) => b.kind === "svg").map((b) => (b as { name: string }).name)).toEqual([
       "mixed-revenue-costs", "mixed-break-even", "mixed-fan", "mixed-p-break-even"
     ])

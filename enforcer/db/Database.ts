@@ -39,7 +39,10 @@ export class Database extends Context.Service<Database, DatabaseShape>()("enforc
         openDatabase(config.database, config.backendTimeoutMs),
         (h) => Effect.promise(() => h.close())
       )
-      yield* migrate(db.db, config.database._tag === "Server" ? config.database.schema : undefined)
+      const migrating = db.forMigrations?.() ?? db.db
+      yield* migrate(migrating, config.database._tag === "Server" ? config.database.schema : undefined).pipe(
+        Effect.ensuring(migrating === db.db ? Effect.void : Effect.promise(() => migrating.destroy().catch(() => undefined)))
+      )
       return makeShape(db.db, db.kind, config.backendTimeoutMs)
     })
   )
@@ -73,7 +76,12 @@ interface Opened {
   readonly db: Kysely<DB>
   readonly kind: "pglite" | "pg"
   readonly close: () => Promise<void>
+  /** a separate connection for migrations, with a start-up deadline (servers only; the caller destroys it) */
+  readonly forMigrations?: () => Kysely<DB>
 }
+
+/** How long one migration statement may take at start-up (a request's deadline is far shorter). */
+const MIGRATION_DEADLINE_MS = 60_000
 
 const PARSERS = { [OID.INT8]: (x: string) => BigInt(x), [OID.NUMERIC]: (x: string) => x, [OID.DATE]: (x: string) => x }
 
@@ -108,7 +116,7 @@ export const openDatabase = (config: DatabaseConfig, timeoutMs = 2_000): Effect.
       const schema = config.schema
       if (schema !== undefined) {
         // a fresh schema per test file: parallel suites never see each other's rows
-        const admin = new pg.Client({ connectionString: Redacted.value(config.url), connectionTimeoutMillis: timeoutMs })
+        const admin = new pg.Client({ connectionString: Redacted.value(config.url), connectionTimeoutMillis: MIGRATION_DEADLINE_MS })
         admin.on("error", () => undefined)
         await admin.connect()
         try {
@@ -117,30 +125,41 @@ export const openDatabase = (config: DatabaseConfig, timeoutMs = 2_000): Effect.
           await admin.end()
         }
       }
-      const pool = new pg.Pool({
-        connectionString: Redacted.value(config.url),
-        max: 10,
-        connectionTimeoutMillis: timeoutMs,
-        // the client gives up on a statement after the deadline; the server cancels it too, and ends a transaction
-        // left open by a client that vanished (a cut link never says goodbye)
-        query_timeout: timeoutMs,
-        statement_timeout: timeoutMs,
-        idle_in_transaction_session_timeout: 10 * timeoutMs,
-        keepAlive: true,
-        ...(schema !== undefined ? { options: `-c search_path="${schema.replaceAll('"', "")}"` } : {}),
-        types: {
-          getTypeParser: ((oid: number, format?: string) => {
-            if (oid === OID.INT8) return (x: string) => BigInt(x)
-            if (oid === OID.NUMERIC || oid === OID.DATE) return (x: string) => x
-            return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)
-          }) as typeof pg.types.getTypeParser
-        }
-      })
-      pool.on("error", () => undefined) // idle-client errors surface on the next query instead of crashing
-      pool.on("connect", (client) => client.on("error", () => undefined)) // checked-out clients too (STACK.md §7)
+      const poolOf = (deadlineMs: number, max: number) => {
+        const pool = new pg.Pool({
+          connectionString: Redacted.value(config.url),
+          max,
+          connectionTimeoutMillis: deadlineMs,
+          // the client gives up on a statement after the deadline; the server cancels it too, and ends a transaction
+          // left open by a client that vanished (a cut link never says goodbye)
+          query_timeout: deadlineMs,
+          statement_timeout: deadlineMs,
+          idle_in_transaction_session_timeout: 10 * deadlineMs,
+          keepAlive: true,
+          ...(schema !== undefined ? { options: `-c search_path="${schema.replaceAll('"', "")}"` } : {}),
+          types: {
+            getTypeParser: ((oid: number, format?: string) => {
+              if (oid === OID.INT8) return (x: string) => BigInt(x)
+              if (oid === OID.NUMERIC || oid === OID.DATE) return (x: string) => x
+              return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)
+            }) as typeof pg.types.getTypeParser
+          }
+        })
+        pool.on("error", () => undefined) // idle-client errors surface on the next query instead of crashing
+        pool.on("connect", (client) => client.on("error", () => undefined)) // checked-out clients too (STACK.md §7)
+        return pool
+      }
+      const pool = poolOf(timeoutMs, 10)
       await pool.query("select 1")
       const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: discardingPool(pool) }) })
-      return { db, kind: "pg", close: () => db.destroy() }
+      return {
+        db,
+        kind: "pg",
+        close: () => db.destroy(),
+        // DDL on a busy server can take longer than a request may wait: migrations get their own connection and a
+        // start-up deadline, so a slow start is slow, not a failed start
+        forMigrations: () => new Kysely<DB>({ dialect: new PostgresDialect({ pool: poolOf(MIGRATION_DEADLINE_MS, 1) }) })
+      }
     },
     catch: (cause) =>
       new DatabaseError({

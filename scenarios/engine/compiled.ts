@@ -376,6 +376,7 @@ export class CompiledScenario {
     }
     if (this.flowsDirty) this.refreshRates()
     if (this.signupsDirty && !this.refreshSignups()) return false
+    if (this.flowsDirty || this.signupsDirty) this.flows.load()
     for (let i = 0; i < this.usageDirty.length; i++) if (this.usageDirty[i]) this.refreshUsage(i)
     for (let r = 0; r < BOOKED_ROWS; r++) if (this.rowDirty[r] && !this.refreshRow(r)) return false
     if (this.fixedDirty) this.refreshFixed()

@@ -63,6 +63,13 @@ export class UserFlows {
   private readonly prev: Float64Array
   private readonly carry: Float64Array
   private readonly k: number
+  // the plan's rates in typed arrays of this instance: one element kind in the hot loop whatever the plan holds
+  private readonly start: Float64Array
+  private readonly churnPpm: Float64Array
+  private readonly upPpm: Float64Array
+  private readonly downPpm: Float64Array
+  private readonly conversionPpm: Float64Array
+  private readonly signupsMicro: Float64Array
 
   constructor(plan: FlowRates) {
     this.plan = plan
@@ -73,64 +80,90 @@ export class UserFlows {
     this.churned = new Float64Array(this.k)
     // per tier: churn, up, down, conversion-into, sign-ups
     this.carry = new Float64Array(this.k * 5)
+    this.start = new Float64Array(this.k)
+    this.churnPpm = new Float64Array(this.k)
+    this.upPpm = new Float64Array(this.k)
+    this.downPpm = new Float64Array(this.k)
+    this.conversionPpm = new Float64Array(this.k)
+    this.signupsMicro = new Float64Array(plan.signupsMicro.length)
+    this.load()
   }
 
-  /** Back to the close of the month before the horizon, with the plan's current contents (a compiled run refills it). */
+  /** Re-reads the plan (a compiled run rewrites its rates in place before a run). */
+  load(): void {
+    const p = this.plan
+    for (let t = 0; t < this.k; t++) {
+      this.start[t] = p.start[t]!
+      this.churnPpm[t] = p.churnPpm[t]!
+      this.upPpm[t] = p.upPpm[t]!
+      this.downPpm[t] = p.downPpm[t]!
+      this.conversionPpm[t] = p.conversionPpm[t]!
+    }
+    for (let i = 0; i < this.signupsMicro.length; i++) this.signupsMicro[i] = p.signupsMicro[i]!
+  }
+
+  /** Back to the close of the month before the horizon. */
   reset(): void {
-    for (let t = 0; t < this.k; t++) this.users[t] = this.plan.start[t] as number
+    this.users.set(this.start)
     this.carry.fill(0)
   }
 
   /** Moves `ratePpm` of `n` users with the carry in slot `c`, never more than `left`; returns the whole users moved. */
   private take(n: number, ratePpm: number, c: number, left: number): number {
     if (ratePpm === 0) return 0
-    const due = n * ratePpm + (this.carry[c] as number)
+    const carry = this.carry
+    const due = n * ratePpm + carry[c]!
     let moved = Math.floor(due / PER_MILLION)
     let rest = due - moved * PER_MILLION
     if (moved > left) {
       rest += (moved - left) * PER_MILLION
       moved = left
     }
-    this.carry[c] = rest
+    carry[c] = rest
     return moved
   }
 
   step(i: number, monthKey: string): void {
-    const { plan, k, users, prev, carry } = this
+    const { k, users, prev, carry, churnPpm, upPpm, downPpm, conversionPpm, signupsMicro, churned } = this
     prev.set(users)
     for (let t = 0; t < k; t++) {
-      const n = prev[t] as number
+      const n = prev[t]!
+      if (n === 0) {
+        churned[t] = 0
+        continue // no flow moves anyone out of an empty tier (its carries wait, as take() would leave them)
+      }
       let left = n
-      const churned = this.take(n, plan.churnPpm[t] as number, t * 5, left)
-      left -= churned
-      this.churned[t] = churned
-      users[t] = (users[t] as number) - churned
+      const lost = this.take(n, churnPpm[t]!, t * 5, left)
+      left -= lost
+      churned[t] = lost
+      users[t] = users[t]! - lost
       if (t === 0) {
         for (let j = 1; j < k; j++) {
-          const moved = this.take(n, plan.conversionPpm[j] as number, j * 5 + 3, left)
+          const moved = this.take(n, conversionPpm[j]!, j * 5 + 3, left)
           left -= moved
-          users[0] = (users[0] as number) - moved
-          users[j] = (users[j] as number) + moved
+          users[0] = users[0]! - moved
+          users[j] = users[j]! + moved
         }
       } else {
-        const down = this.take(n, plan.downPpm[t] as number, t * 5 + 2, left)
+        const down = this.take(n, downPpm[t]!, t * 5 + 2, left)
         left -= down
-        users[t] = (users[t] as number) - down
-        users[t - 1] = (users[t - 1] as number) + down
+        users[t] = users[t]! - down
+        users[t - 1] = users[t - 1]! + down
       }
       if (t < k - 1) {
-        const up = this.take(n, plan.upPpm[t] as number, t * 5 + 1, left)
-        users[t] = (users[t] as number) - up
-        users[t + 1] = (users[t + 1] as number) + up
+        const up = this.take(n, upPpm[t]!, t * 5 + 1, left)
+        users[t] = users[t]! - up
+        users[t + 1] = users[t + 1]! + up
       }
     }
+    const months = this.plan.months
     for (let t = 0; t < k; t++) {
-      const due = (plan.signupsMicro[t * plan.months + i] as number) + (carry[t * 5 + 4] as number)
+      const due = signupsMicro[t * months + i]! + carry[t * 5 + 4]!
       const joined = Math.floor(due / PER_MILLION)
       carry[t * 5 + 4] = due - joined * PER_MILLION
       this.signups[t] = joined
-      const total = (users[t] as number) + joined
-      if (total > MAX_USERS) throw new EngineRangeError(plan.tiers[t] as string, monthKey, total)
+      const total = users[t]! + joined
+      if (total > MAX_USERS) throw new EngineRangeError(this.plan.tiers[t] as string, monthKey, total)
       users[t] = total
     }
   }

@@ -26,43 +26,51 @@ export interface SimulationPayload {
 const R = BOOKED_ROWS
 
 /**
- * Month i of a run as the float the statistics use: cents / 100 and tenths / 10 are the nearest floats to the exact
- * amounts (one correctly rounded division), as the exact engine's BigDecimal figures give them.
+ * Writes a run's figures into `values` (figures × months, row-major), as the floats the statistics use: cents / 100
+ * and tenths / 10 are the nearest floats to the exact amounts (one correctly rounded division), as the exact engine's
+ * BigDecimal figures give them.
  */
-const figureAt = (run: RunFigures, figure: (typeof FIGURES)[number], i: number): number => {
-  const K = run.tiers
-  switch (figure) {
-    case "users":
-    case "paying_users": {
-      let n = 0
-      for (let k = figure === "users" ? 0 : 1; k < K; k++) n += run.users[i * K + k]!
-      return n
-    }
-    case "revenue":
-      return run.booked[i * R + REVENUE]! / 100
-    case "variable_costs":
-      return run.variableCosts[i]! / 100
-    case "gross_profit":
-      return run.grossProfit[i]! / 100
-    case "gross_margin_pct": {
-      const tenths = run.grossMarginTenths[i]!
-      return Number.isNaN(tenths) ? 0 : tenths / 10
-    }
-    case "net_profit":
-      return run.netProfit[i]! / 100
-    case "cumulative_net_profit":
-      return run.cumulativeNetProfit[i]! / 100
-    case "jettythunder_pool":
-      return run.jettythunderPool[i]! / 100
-  }
-}
-
-/** Writes a run's figures into `values` (figures × months, row-major), as floats for the statistics. */
 export const fillFigures = (run: RunFigures, values: Float64Array): void => {
-  const months = run.months
+  const { months, tiers: K } = run
+  const money = (at: number, cents: Float64Array, stride = 1, offset = 0) => {
+    for (let i = 0; i < months; i++) values[at + i] = cents[i * stride + offset]! / 100
+  }
   for (let f = 0; f < FIGURES.length; f++) {
+    const at = f * months
     const figure = FIGURES[f]!
-    for (let i = 0; i < months; i++) values[f * months + i] = figureAt(run, figure, i)
+    switch (figure) {
+      case "users":
+      case "paying_users":
+        for (let i = 0; i < months; i++) {
+          let n = 0
+          for (let k = figure === "users" ? 0 : 1; k < K; k++) n += run.users[i * K + k]!
+          values[at + i] = n
+        }
+        break
+      case "revenue":
+        money(at, run.booked, R, REVENUE)
+        break
+      case "variable_costs":
+        money(at, run.variableCosts)
+        break
+      case "gross_profit":
+        money(at, run.grossProfit)
+        break
+      case "gross_margin_pct":
+        for (let i = 0; i < months; i++) {
+          const tenths = run.grossMarginTenths[i]!
+          values[at + i] = Number.isNaN(tenths) ? 0 : tenths / 10
+        }
+        break
+      case "net_profit":
+        money(at, run.netProfit)
+        break
+      case "cumulative_net_profit":
+        money(at, run.cumulativeNetProfit)
+        break
+      case "jettythunder_pool":
+        money(at, run.jettythunderPool)
+    }
   }
 }
 

@@ -187,14 +187,19 @@ export const betaQuantile = (a: number, b: number): Quantile => {
   // Tails: I_x ≈ x^a / (a B(a, b)) near 0 and 1 − (1 − x)^b / (b B(a, b)) near 1.
   const lowTail = (u: number): number => Math.exp((Math.log(u * a) + logBeta) / a)
   const highTail = (u: number): number => 1 - Math.exp((Math.log((1 - u) * b) + logBeta) / b)
-  const grid = new Float64Array(BETA_GRID + 1)
-  grid[0] = 0
-  grid[BETA_GRID] = 1
-  for (let k = 1; k < BETA_GRID; k++) {
-    const u = k / BETA_GRID
-    grid[k] = solve(u, grid[k - 1] as number, 1, u < 0.5 ? lowTail(u) : highTail(u))
+  // built on the first draw: a sampler made only to validate a scenario's correlations (load.ts) never pays for it
+  let grid: Float64Array | undefined
+  const buildGrid = (): Float64Array => {
+    const g = new Float64Array(BETA_GRID + 1)
+    g[BETA_GRID] = 1
+    for (let k = 1; k < BETA_GRID; k++) {
+      const u = k / BETA_GRID
+      g[k] = solve(u, g[k - 1] as number, 1, u < 0.5 ? lowTail(u) : highTail(u))
+    }
+    return g
   }
   return (u: number): number => {
+    grid ??= buildGrid()
     const pos = u * BETA_GRID
     const k = Math.min(Math.floor(pos), BETA_GRID - 1)
     const lo = grid[k] as number

@@ -137,3 +137,17 @@ export const breakEvenMonths = (summary: Pick<ScenarioSummary, "months">): Break
     relapses: run.relapses.map((r) => ({ from: ms[r.from]!.month, to: ms[r.to]!.month }))
   }
 }
+
+/** First month whose cumulative net profit is not negative (exact: a sign test on the decimal). */
+export const paybackMonth = (summary: ScenarioSummary): string | null =>
+  summary.months.find((m) => !BigDecimal.isNegative(moneyOf(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`)))?.month ?? null
+
+/** The month of the lowest cumulative net profit when it is below zero: the most cash the scenario burns. */
+export const troughMonth = (summary: ScenarioSummary): MonthFigures | undefined => {
+  let low: { m: MonthFigures; v: BigDecimal.BigDecimal } | undefined
+  for (const m of summary.months) {
+    const v = moneyOf(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`)
+    if (BigDecimal.isNegative(v) && (low === undefined || BigDecimal.isLessThan(v, low.v))) low = { m, v }
+  }
+  return low?.m
+}

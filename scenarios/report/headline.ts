@@ -1,9 +1,8 @@
 // The handful of numbers a reader wants before any chart: break-even, payback, the cash the plan burns first, month-12
 // and horizon revenue/net/margin, and the Monte Carlo odds. Shared by the HTML page and the terminal table.
 import * as BigDecimal from "effect/BigDecimal"
-import { paybackMonth, troughMonth } from "./charts/breakEven.ts"
 import { formatUsd } from "../../model/money.ts"
-import { breakEvenMonths, moneyOf, netMarginPct } from "./figures.ts"
+import { breakEvenMonths, moneyOf, netMarginPct, paybackMonth, troughMonth } from "./figures.ts"
 import { monthLabel, monthRangeLabel, monthsBetween, NA, pctOf, usd } from "./format.ts"
 import type { MonthFigures, ScenarioSummary } from "../engine/summaryContract.ts"
 

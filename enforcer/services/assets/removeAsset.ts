@@ -48,9 +48,9 @@ export const makeRemove = (d: AssetDeps, meta: MetaCache) => (userId: string, as
       yield* d.quota.applyDelta(userId, period, { ...NO_USAGE, storageBytes: -freed.bytes }, opId).pipe(
         Effect.catch((e) => Effect.logWarning(`storage of ${assetId} given back at the next reconcile: ${e.message}`))
       )
+      // awaited (within the store's deadline): once a DELETE is answered, its object is gone, or reconcile has it
       yield* d.objects.remove(freed.bucket, freed.key).pipe(
-        Effect.catch((e) => Effect.logWarning(`object ${freed.key} not deleted (reconcile will): ${e.message}`)),
-        Effect.forkDetach
+        Effect.catch((e) => Effect.logWarning(`object ${freed.key} not deleted (reconcile will): ${e.message}`))
       )
     }))
   })

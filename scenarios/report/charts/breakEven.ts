@@ -2,7 +2,7 @@
 // before it pays for itself) and where it pays back.
 import * as Plot from "@observablehq/plot"
 import * as BigDecimal from "effect/BigDecimal"
-import { breakEvenMonths, moneyOf, plotNumber } from "../figures.ts"
+import { breakEvenMonths, moneyOf, paybackMonth, plotNumber, troughMonth } from "../figures.ts"
 import { dollarTick, monthDate, monthLabel, monthRangeLabel } from "../format.ts"
 import { type Inset, textWidth, type ChartSpec } from "../svg.ts"
 import type { MonthFigures, ScenarioSummary } from "../../engine/summaryContract.ts"
@@ -23,19 +23,8 @@ export type BreakEvenOptions = Partial<typeof defaults>
 
 const CAPTION_FONT = 12.5
 
-/** First month whose cumulative net profit is not negative (exact: a sign test on the decimal). */
-export const paybackMonth = (summary: ScenarioSummary): string | null =>
-  summary.months.find((m) => !BigDecimal.isNegative(moneyOf(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`)))?.month ?? null
-
-/** The month of the lowest cumulative net profit when it is below zero: the most cash the scenario burns. */
-export const troughMonth = (summary: ScenarioSummary): MonthFigures | undefined => {
-  let low: { m: MonthFigures; v: BigDecimal.BigDecimal } | undefined
-  for (const m of summary.months) {
-    const v = moneyOf(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`)
-    if (BigDecimal.isNegative(v) && (low === undefined || BigDecimal.isLessThan(v, low.v))) low = { m, v }
-  }
-  return low?.m
-}
+// where the curve pays back and bottoms out: figures.ts (the headline reads them without loading Plot)
+export { paybackMonth, troughMonth } from "../figures.ts"
 
 /**
  * Shaded spans for the months that fall back into a net loss after the first break-even: a month's loss is the
