@@ -4,6 +4,7 @@
 // `serve` and the Redis failure run as real processes, since a process holding the database is what is tested.
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -104,6 +105,36 @@ describe("econ users / jobs / serve", () => {
     expect(direct.code).toBe(0)
     expect(JSON.parse(direct.stdout).map((u: { tier: string }) => u.tier).sort()).toEqual(["business", "pro"])
   })
+
+  it("revokes a user's keys (no service running: directly in the database); an unknown user exits 2", async () => {
+    const own = envFor(join(mkdtempSync(join(tmpdir(), "econ-cli-")), ".data"))
+    const user = JSON.parse((await econ(["users", "add", "--tier", "pro", "--json"], own)).stdout)
+    const revoke = await econ(["users", "revoke", user.user_id], own)
+    expect(revoke.code).toBe(0)
+    expect(revoke.stdout).toContain("1 key(s) revoked")
+    expect((await econ(["users", "revoke", "00000000-0000-4000-8000-000000000000"], own)).code).toBe(2)
+  }, 180_000) // three processes that each open an embedded database: slow on a loaded 2-core machine
+
+  it("serve on a port already taken, or with a data directory it cannot create, says so in one line and exits 1", async () => {
+    const own = envFor(join(mkdtempSync(join(tmpdir(), "econ-cli-")), ".data"))
+    const taken = createServer()
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()))
+    const port = (taken.address() as { port: number }).port
+    try {
+      const r = await econ(["serve", "--port", String(port)], own)
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim().split("\n")).toHaveLength(1)
+      expect(r.stderr).toContain(`port ${port}`)
+      expect(r.stderr).toContain("--port")
+    } finally {
+      taken.close()
+    }
+    // the production configuration keeps only serve.json in the data directory; one it cannot create is named
+    const r = await econ(["serve", "--port", "0"], { ...own, ECON_DATA_DIR: join(ECON, "not-a-dir") })
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(r.stderr).toContain("ECON_DATA_DIR")
+  }, 180_000)
 
   it("serve with Redis unreachable prints one line naming the fix and exits 1 (the work failed, the input was fine)", async () => {
     const r = await econProcess(["serve", "--port", "0"], { ...env, REDIS_URL: "redis://127.0.0.1:1" })

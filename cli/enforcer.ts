@@ -1,4 +1,4 @@
-// The enforcer's commands of `econ`: serve, users add|set-tier|list, jobs tiering|alerts|rollover|reconcile.
+// The enforcer's commands of `econ`: serve, users add|set-tier|revoke|list, jobs tiering|alerts|rollover|reconcile.
 // While `serve` runs on this data dir, user and job commands go through its admin API (the embedded database admits
 // one process); otherwise they open the database (and Redis, S3 where needed) themselves.
 import * as Effect from "effect/Effect"
@@ -9,7 +9,8 @@ import { TIER_IDS, type TierId } from "../model/index.ts"
 import { CommandFailed, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { EnforcerConfig, type EnforcerSettings, settingsFromEnv } from "../enforcer/config/EnforcerConfig.ts"
 import { Database } from "../enforcer/db/Database.ts"
-import { listUsers } from "../enforcer/db/users.repository.ts"
+import { listUsers, revokeKeys } from "../enforcer/db/users.repository.ts"
+import { UnknownUser } from "../enforcer/errors.ts"
 import { databaseOnlyLayer, enforcerLayer } from "../enforcer/layers.ts"
 import { PriceSheet } from "../enforcer/quota/PriceSheet.ts"
 import { QuotaStore } from "../enforcer/quota/QuotaStore.ts"
@@ -109,6 +110,29 @@ const setTierCommand = Command.make(
   })
 ).pipe(Command.withDescription("Change a user's tier; it applies at once"))
 
+const revokeCommand = Command.make(
+  "revoke",
+  { id: Argument.String("id") },
+  Effect.fn(function*({ id }) {
+    const settings = yield* loadSettings()
+    yield* routed(
+      settings,
+      (svc) =>
+        Effect.map(adminCall(svc, "POST", `/admin/v1/users/${encodeURIComponent(id)}/revoke`), (r) =>
+          r as { user_id: string; revoked_keys: number }),
+      Effect.gen(function*() {
+        const database = yield* Database
+        const n = yield* database.use((db) => revokeKeys(db, id, new Date()))
+        if (n === undefined) return yield* new UnknownUser({ userId: id })
+        return { user_id: id, revoked_keys: n }
+      }).pipe(Effect.provide(databaseOnlyLayer(settings))),
+      (r) =>
+        printLine(`user ${r.user_id}: ${r.revoked_keys} key(s) revoked (refused at once by the instance that ran this, ` +
+          `by other instances within ${settings.keyCacheTtlMs / 1000} s)`)
+    )
+  })
+).pipe(Command.withDescription("Revoke every API key of a user"))
+
 const listCommand = Command.make(
   "list",
   { json: jsonFlag },
@@ -139,7 +163,7 @@ const listCommand = Command.make(
 
 const usersCommand = Command.make("users").pipe(
   Command.withDescription("Manage the enforcer's users and API keys"),
-  Command.withSubcommands([addCommand, setTierCommand, listCommand])
+  Command.withSubcommands([addCommand, setTierCommand, revokeCommand, listCommand])
 )
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto"
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -75,20 +76,65 @@ const scheduler = (intervalMs: number) =>
     )
   }))
 
+/** What went wrong at start, as one line that says how to fix it (a port taken, a directory not writable, …). */
+export const startFailureMessage = (settings: EnforcerSettings, cause: Cause.Cause<unknown>): string => {
+  const e = Cause.squash(cause) as { message?: string; code?: string; cause?: unknown; _tag?: string }
+  const errno = (x: unknown): { code?: string; message?: string; path?: string } | undefined => {
+    for (let c = x as { code?: string; cause?: unknown } | undefined, i = 0; c !== undefined && i < 5; c = c.cause as never, i++) {
+      if (typeof c === "object" && c !== null && typeof c.code === "string") return c as never
+    }
+    return undefined
+  }
+  const sys = errno(e)
+  if (sys?.code === "EADDRINUSE") {
+    return `port ${settings.port} on ${settings.host} is already in use (another econ serve?): stop it, or choose ` +
+      `another port with --port N or PORT=N (0 picks a free one)`
+  }
+  if (sys?.code === "EACCES" && /listen/i.test(sys.message ?? "")) {
+    return `not allowed to listen on port ${settings.port}: use a port above 1023 (--port N or PORT=N)`
+  }
+  if (sys?.code === "ENOENT" || sys?.code === "EACCES" || sys?.code === "EROFS" || sys?.code === "ENOTDIR") {
+    return `cannot write to ${sys.path ?? settings.dataDir} (${sys.code}): make the data directory writable, or set ` +
+      `ECON_DATA_DIR to one that is`
+  }
+  const message = typeof e?.message === "string" && e.message.trim() !== "" ? e.message : String(e)
+  return message === "" || message === "[object Object]" ? `could not start: ${Cause.pretty(cause).split("\n")[0]}` : message
+}
+
+/** The data directory: created if missing (production configurations keep only serve.json there). */
+const ensureDataDir = (settings: EnforcerSettings) =>
+  Effect.try({
+    try: () => mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 }),
+    catch: (cause) =>
+      new StartFailed(
+        `cannot create the data directory ${settings.dataDir} (${(cause as NodeJS.ErrnoException).code ?? cause}): ` +
+          `create it, or set ECON_DATA_DIR to a writable directory`
+      )
+  })
+
 export const serve = (settings: EnforcerSettings) =>
   Effect.gen(function*() {
     const sheet = loadSheet(settings.sheetPath)
     if (Result.isFailure(sheet)) return yield* Effect.fail(new StartFailed(sheet.failure.message))
+    yield* ensureDataDir(settings)
     // Redis first: without it nothing can be allowed, so say so plainly before starting anything else
     const probe = yield* connectRedisFor(settings).pipe(
       Effect.mapError((e) => new StartFailed(e.message))
     )
     yield* Effect.promise(() => probe.quit().catch(() => undefined))
-    const { token, source } = resolveAdminToken(settings)
+    const { token, source } = yield* Effect.try({
+      try: () => resolveAdminToken(settings),
+      catch: (cause) => new StartFailed(startFailureMessage(settings, Cause.fail(cause)))
+    })
     yield* say(`econ serve: starting (data in ${settings.dataDir})`)
     yield* Layer.launch(
       Layer.mergeAll(announce(settings, source), scheduler(settings.jobsIntervalMs)).pipe(
         Layer.provide(serverLayer(settings, token))
       )
-    ).pipe(Effect.mapError((e) => new StartFailed((e as { message?: string }).message ?? String(e))))
+    ).pipe(
+      // failures and defects alike (a listen error is a defect of the server layer): one line, never a bare "econ: "
+      Effect.catchCause((cause) =>
+        Cause.hasInterruptsOnly(cause) ? Effect.interrupt : Effect.fail(new StartFailed(startFailureMessage(settings, cause)))
+      )
+    )
   })

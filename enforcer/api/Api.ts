@@ -127,6 +127,11 @@ export const adminGroup = HttpApiGroup.make("admin").add(
     success: Schema.Struct({ user_id: Schema.String, tier: Schema.String, previous: Schema.String }),
     error: ApiErrors
   }),
+  HttpApiEndpoint.post("revoke", "/admin/v1/users/:id/revoke", {
+    params: { id: Schema.String },
+    success: Schema.Struct({ user_id: Schema.String, revoked_keys: Schema.Number }),
+    error: ApiErrors
+  }),
   HttpApiEndpoint.get("monthly", "/admin/v1/reports/monthly", {
     success: Schema.Struct({ months: Schema.Array(MonthRow) }),
     error: ApiErrors

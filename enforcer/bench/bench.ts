@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/client-s3"
 import pg from "pg"
 import { Redis } from "ioredis"
-import { startEmbeddedS3 } from "../s3/EmbeddedS3.ts"
+import { startEmbeddedS3 } from "../testkit/s3Server.ts"
 import { uniqueId } from "../testkit/settings.ts"
 import type { LoadResult, LoadSpec } from "./load.ts"
 

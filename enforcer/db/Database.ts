@@ -63,13 +63,16 @@ export const databaseError = (cause: unknown) =>
 const makeShape = (db: Kysely<DB>, kind: "pglite" | "pg", timeoutMs: number): DatabaseShape => ({
   db,
   kind,
-  use: (f) =>
-    Effect.tryPromise({ try: () => f(db), catch: databaseError }).pipe(
+  use: (f) => {
+    const call = Effect.tryPromise({ try: () => f(db), catch: databaseError })
+    // the embedded database lives in this process: it cannot be cut off, only busy, and a busy queue is no outage
+    return kind === "pglite" ? call : call.pipe(
       Effect.timeoutOrElse({
         duration: 4 * timeoutMs,
         orElse: () => Effect.fail(new DatabaseError({ message: `database: no answer within ${4 * timeoutMs} ms` }))
       })
     )
+  }
 })
 
 interface Opened {
@@ -129,7 +132,14 @@ export const openDatabase = (config: DatabaseConfig, timeoutMs = 2_000): Effect.
         const pool = new pg.Pool({
           connectionString: Redacted.value(config.url),
           max,
-          connectionTimeoutMillis: deadlineMs,
+          // connecting to the server gets the deadline; waiting for a free client of the pool (busy, not broken)
+          // gets longer, up to the request's backstop: a burst of requests queues instead of answering 503
+          Client: class extends pg.Client {
+            constructor(c?: pg.ClientConfig) {
+              super({ ...c, connectionTimeoutMillis: deadlineMs })
+            }
+          },
+          connectionTimeoutMillis: 4 * deadlineMs,
           // the client gives up on a statement after the deadline; the server cancels it too, and ends a transaction
           // left open by a client that vanished (a cut link never says goodbye)
           query_timeout: deadlineMs,

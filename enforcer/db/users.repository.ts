@@ -69,6 +69,15 @@ export const findUserByKeyHash = async (db: Q, keyHash: string): Promise<string 
   return row?.user_id
 }
 
+/** Revoke every live key of a user; undefined when there is no such user. */
+export const revokeKeys = async (db: Q, userId: string, now: Date): Promise<number | undefined> => {
+  const user = await db.selectFrom("users").select("id").where("id", "=", userId).executeTakeFirst()
+  if (user === undefined) return undefined
+  const r = await db.updateTable("api_keys").set({ revoked_at: now }).where("user_id", "=", userId)
+    .where("revoked_at", "is", null).executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}
+
 export const getUser = async (db: Q, userId: string): Promise<UserRow | undefined> => {
   const row = await db
     .selectFrom("user_storage_quotas as q")

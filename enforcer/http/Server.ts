@@ -5,7 +5,8 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import { HttpRouter, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
+import * as ByteSize from "effect/ByteSize"
+import { HttpIncomingMessage, HttpRouter, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { EnforcerApi } from "../api/Api.ts"
 import type { EnforcerSettings } from "../config/EnforcerConfig.ts"
@@ -28,6 +29,34 @@ const jsonError = (status: number, error: string, message: string) =>
   HttpServerResponse.jsonUnsafe({ error, message }, { status })
 
 const unsupported = () => jsonError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
+
+/** The admin API takes small JSON bodies: a larger one is refused (413) as it arrives, never buffered whole. */
+const adminBodyLimit = (maxBytes: number) =>
+  HttpRouter.middleware()((app) =>
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+      request.url.startsWith("/admin/")
+        ? app.pipe(
+          Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBytes)),
+          // the body parser's refusal arrives as a defect of the request (an HttpServerError whose reason is the
+          // RequestParseError "BodyTooLarge"), which would otherwise become a bodiless 413
+          Effect.catchDefect((defect) => {
+            const reason = (defect as { reason?: { _tag?: string; reason?: string } })?.reason
+            return reason?._tag === "RequestParseError" && reason.reason === "BodyTooLarge"
+              ? Effect.succeed(HttpServerResponse.empty({ status: 413 }))
+              : Effect.die(defect)
+          }),
+          Effect.map((response) =>
+            response.status === 413 && !String(response.headers["content-type"] ?? "").includes("json")
+              ? HttpServerResponse.jsonUnsafe({
+                error: "payload_too_large",
+                message: `an admin request body may hold at most ${maxBytes} bytes`,
+                limit_bytes: maxBytes
+              }, { status: 413 })
+              : response
+          )
+        )
+        : app
+    ), { global: true })
 
 /**
  * What the router and the API builder answer on their own, made JSON like every other error: a path the router
@@ -71,14 +100,15 @@ const makeServer = () => {
   return server
 }
 
-export const routesLayer = (adminToken: Redacted.Redacted<string>) =>
+export const routesLayer = (adminToken: Redacted.Redacted<string>, maxAdminBodyBytes: number) =>
   Layer.mergeAll(
     HttpApiBuilder.layer(EnforcerApi, { openapiPath: "/openapi.json" }).pipe(
       Layer.provide([QuotaLive, CacheLive, AssetsLive, adminLive(adminToken), HealthLive])
     ),
     HttpApiScalar.layer(EnforcerApi, { path: "/docs" }),
     NotFoundJson,
-    JsonEdges
+    JsonEdges,
+    adminBodyLimit(maxAdminBodyBytes)
   )
 
 /** The whole service on `settings.port` (0: any free port; read it from HttpServer's address). */
@@ -87,7 +117,7 @@ export const serverLayer = (
   adminToken: Redacted.Redacted<string>,
   options: LayerOptions & { readonly logRequests?: boolean } = {}
 ) =>
-  HttpRouter.serve(routesLayer(adminToken), {
+  HttpRouter.serve(routesLayer(adminToken, settings.maxAdminBodyBytes), {
     disableLogger: !options.logRequests,
     disableListenLog: true,
     // cache keys are path parameters of up to 512 characters (the router's default stops at 100 and answers 404);

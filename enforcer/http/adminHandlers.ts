@@ -30,6 +30,9 @@ export const adminLive = (adminToken: Redacted.Redacted<string>) =>
         .handle("setTier", ({ params, payload }) =>
           run(Effect.flatMap(issuedId(params.id, "user"), (id) =>
             Effect.map(users.setTier(id, payload.tier), (r) => ({ user_id: r.userId, tier: r.tier, previous: r.previous })))))
+        .handle("revoke", ({ params }) =>
+          run(Effect.flatMap(issuedId(params.id, "user"), (id) =>
+            Effect.map(users.revoke(id), (r) => ({ user_id: r.userId, revoked_keys: r.revokedKeys })))))
         .handle("monthly", () => run(Effect.map(reports.monthly, (months) => ({ months }))))
         .handle("alerts", () =>
           run(Effect.map(reports.alerts, (alerts) => ({ threshold_pct: sheet.alerts.usage_threshold_pct, alerts }))))

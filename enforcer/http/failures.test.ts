@@ -219,5 +219,5 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
       await s3.server.close()
       await dropRedisPrefix(settings.keyPrefix)
     }
-  })
+  }, 180_000) // a child process that opens an embedded PGlite, then a restart: slow on a loaded 2-core machine
 })

@@ -133,7 +133,12 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
           const batch = yield* adopt(closed)
           const persisted = yield* persist(batch).pipe(Effect.result)
           if (persisted._tag === "Failure") {
-            for (const item of batch.items) yield* Deferred.fail(item.done, persisted.failure)
+            // the requests that queued behind a batch PostgreSQL just failed would each wait another deadline for the
+            // same answer: they get it now (503), so an outage costs a request at most one batch's deadlines (the
+            // bound README "Faults" states); their reservations are released like the failed batch's
+            const behind = open.items
+            open = newBatch(open.seq + 1)
+            for (const item of [...batch.items, ...behind]) yield* Deferred.fail(item.done, persisted.failure)
             return
           }
           yield* commitInRedis(batch)

@@ -76,7 +76,8 @@ export const connectS3ObjectStore = (
         )
       )
     }
-    return makeS3ObjectStore(client, config.endpoint, config.bucket, coldBucket, partSize, 2 * timeoutMs)
+    // the SDK's own socket deadlines end a silent request first; this backstop bounds it whatever the SDK does
+    return makeS3ObjectStore(client, config.endpoint, config.bucket, coldBucket, partSize, timeoutMs + 500)
   })
 
 export const makeS3ObjectStore = (
@@ -87,6 +88,9 @@ export const makeS3ObjectStore = (
   partSize: number,
   deadlineMs: number
 ): ObjectStoreShape => {
+  /** A request that carries bytes: the deadline of any request plus the time to send them at 1 MB/s at least. */
+  const dataDeadline = (bytes: number) => deadlineMs + Math.ceil(bytes / 1_000)
+
   const upload: ObjectStoreShape["upload"] = (key, body, options) => {
     const hash = createHash("sha256")
     let total = 0n
@@ -117,7 +121,7 @@ export const makeS3ObjectStore = (
         )
         inFlight = sent.then(() => undefined, () => undefined)
         return sent
-      })
+      }, dataDeadline(data.length))
       mp.parts.push({ PartNumber: partNumber, ETag: out.ETag! })
     })
 
@@ -138,7 +142,7 @@ export const makeS3ObjectStore = (
           client.send(
             new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentType: options.contentType }),
             { abortSignal: signal }
-          ))
+          ), dataDeadline(data.length))
       } else {
         if (bufferedBytes > 0) yield* flushPart
         const mp = multipart

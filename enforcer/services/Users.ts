@@ -5,8 +5,9 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { formatMoney, roundMoney, type TierId, tierOf } from "../../model/index.ts"
+import { EnforcerConfig } from "../config/EnforcerConfig.ts"
 import { Database } from "../db/Database.ts"
-import { createUser, findUserByKeyHash, listUsers, setUserTier, type UserRow } from "../db/users.repository.ts"
+import { createUser, findUserByKeyHash, listUsers, revokeKeys, setUserTier, type UserRow } from "../db/users.repository.ts"
 import { type DatabaseError, type RedisUnavailable, UnknownUser } from "../errors.ts"
 import { PriceSheet } from "../quota/PriceSheet.ts"
 import { QuotaStore } from "../quota/QuotaStore.ts"
@@ -46,6 +47,11 @@ export interface UsersShape {
   readonly list: Effect.Effect<ReadonlyArray<UserRow>, DatabaseError>
   /** The user a bearer key belongs to, or undefined (unknown or revoked). */
   readonly authenticate: (apiKey: string) => Effect.Effect<string | undefined, DatabaseError>
+  /**
+   * Revoke every key of a user: refused at once by this instance, by others once their key cache lets go of it
+   * (`keyCacheTtlMs`, 5 s by default).
+   */
+  readonly revoke: (userId: string) => Effect.Effect<{ readonly userId: string; readonly revokedKeys: number }, UnknownUser | DatabaseError>
 }
 
 export const hashApiKey = (key: string) => createHash("sha256").update(key, "utf8").digest("hex")
@@ -91,7 +97,10 @@ export class Users extends Context.Service<Users, UsersShape>()("enforcer/Users"
       const time = yield* TimeSource
       const quota = yield* QuotaStore
 
-      // bearer keys are checked on every request: remember the answer briefly (keys are never re-assigned)
+      const config = yield* EnforcerConfig
+      // bearer keys are checked on every request: the answer is remembered briefly, in a bounded map (the oldest
+      // entry goes first), so that a revocation reaches every instance within keyCacheTtlMs
+      const KEY_CACHE_MAX = 10_000
       const keyCache = new Map<string, { readonly userId: string; readonly at: number }>()
 
       const add: UsersShape["add"] = (tier) => addUser(tier).pipe(Effect.provideService(Database, database),
@@ -121,16 +130,27 @@ export class Users extends Context.Service<Users, UsersShape>()("enforcer/Users"
           const hash = hashApiKey(apiKey)
           const now = Date.now()
           const hit = keyCache.get(hash)
-          if (hit && now - hit.at < 30_000) return hit.userId
+          if (hit && now - hit.at < config.keyCacheTtlMs) return hit.userId
+          keyCache.delete(hash)
           const userId = yield* database.use((db) => findUserByKeyHash(db, hash))
-          if (userId !== undefined) {
-            if (keyCache.size > 10_000) keyCache.clear()
+          if (userId !== undefined && config.keyCacheTtlMs > 0) {
+            if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!)
             keyCache.set(hash, { userId, at: now })
           }
           return userId
         })
 
-      return { add, setTier, list: database.use(listUsers), authenticate }
+      const revoke: UsersShape["revoke"] = (userId) =>
+        Effect.gen(function*() {
+          const now = yield* time.now
+          const n = yield* database.use((db) => revokeKeys(db, userId, new Date(now)))
+          if (n === undefined) return yield* new UnknownUser({ userId })
+          // at once here: forget whatever this instance remembered of the user's keys
+          for (const [hash, entry] of keyCache) if (entry.userId === userId) keyCache.delete(hash)
+          return { userId, revokedKeys: n }
+        })
+
+      return { add, setTier, list: database.use(listUsers), authenticate, revoke }
     })
   )
 }

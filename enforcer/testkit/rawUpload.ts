@@ -14,6 +14,8 @@ export interface RawUploadOptions {
   readonly delayMs?: number
   /** Destroy the socket after this many chunks (no response is awaited). */
   readonly abortAfterChunks?: number
+  /** Send the whole body, then destroy the socket this long after (the service is busy recording it). */
+  readonly abortAfterEndMs?: number
 }
 
 export interface RawReply {
@@ -55,7 +57,7 @@ export const rawUpload = (baseUrl: string, chunks: ReadonlyArray<Uint8Array>, o:
     req.on("error", (e) => {
       if (settled) return
       settled = true
-      if (o.abortAfterChunks !== undefined) resolve({ status: 0, json: undefined, aborted: true })
+      if (o.abortAfterChunks !== undefined || o.abortAfterEndMs !== undefined) resolve({ status: 0, json: undefined, aborted: true })
       // the server may answer (403) and close before the whole body is sent
       else if ((e as NodeJS.ErrnoException).code === "EPIPE" || (e as NodeJS.ErrnoException).code === "ECONNRESET") {
         resolve({ status: -1, json: undefined, aborted: false })
@@ -73,7 +75,16 @@ export const rawUpload = (baseUrl: string, chunks: ReadonlyArray<Uint8Array>, o:
         await new Promise<void>((r) => (req.write(c) ? r() : req.once("drain", () => r())))
         if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs))
       }
-      if (!settled) req.end()
+      if (settled) return
+      req.end()
+      if (o.abortAfterEndMs !== undefined) {
+        setTimeout(() => {
+          if (settled) return
+          settled = true
+          req.destroy()
+          resolve({ status: 0, json: undefined, aborted: true })
+        }, o.abortAfterEndMs)
+      }
     }
     send().catch(reject)
   })

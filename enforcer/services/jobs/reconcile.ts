@@ -1,5 +1,6 @@
-// Reconcile: the ledger against the objects actually held (a correcting row), Redis against the ledger (repair),
-// orphan objects and stale multipart uploads past the reservation grace removed, missing objects listed.
+// Reconcile, both directions between the bucket and the books: orphan objects (stored, never recorded) and stale
+// multipart uploads past the reservation grace removed; rows whose object is missing (recorded, not stored) removed
+// and un-billed; then the ledger against the content actually held (a correcting row), Redis against the ledger.
 import { randomUUID } from "node:crypto"
 import * as Effect from "effect/Effect"
 import { sql } from "kysely"
@@ -9,6 +10,8 @@ import { appendLedger, entryFor } from "../../db/ledger.repository.ts"
 import { listUsers } from "../../db/users.repository.ts"
 import { QuotaStore } from "../../quota/QuotaStore.ts"
 import { periodOf, TimeSource } from "../../quota/TimeSource.ts"
+import { tenantKeys } from "../../redis/keys.ts"
+import { RedisClient } from "../../redis/RedisClient.ts"
 import { ObjectStore } from "../../s3/ObjectStore.ts"
 
 export const reconcileJob = Effect.gen(function*() {
@@ -17,40 +20,36 @@ export const reconcileJob = Effect.gen(function*() {
   const quota = yield* QuotaStore
   const objects = yield* ObjectStore
   const time = yield* TimeSource
+  const redis = yield* RedisClient
+  const removeMissing = (bucket: string, key: string) =>
+    Effect.gen(function*() {
+      const row = yield* database.use((db) =>
+        db.selectFrom("content_objects").select(["user_id", "content_hash", "bucket", "object_key"])
+          .where("bucket", "=", bucket).where("object_key", "=", key).executeTakeFirst()
+      )
+      if (row === undefined || (yield* objects.head(row.bucket, row.object_key)) !== undefined) return false
+      const assetIds = yield* database.use((db) =>
+        db.transaction().execute(async (tx) => {
+          const gone = await tx.deleteFrom("jettythunder_assets").where("agentcache_user_id", "=", row.user_id)
+            .where("content_hash", "=", row.content_hash).returning("asset_id").execute()
+          await tx.deleteFrom("content_objects").where("user_id", "=", row.user_id)
+            .where("content_hash", "=", row.content_hash).where("object_key", "=", row.object_key).execute()
+          return gone.map((a) => a.asset_id)
+        })
+      )
+      // lookups read metadata from Redis first: the removed assets must not be found there
+      const k = tenantKeys(config.keyPrefix, row.user_id)
+      yield* redis.run((r) => (assetIds.length > 0 ? r.del(...assetIds.map((id) => k.asset(id))) : Promise.resolve(0)))
+        .pipe(Effect.ignore)
+      return true
+    })
+
   return Effect.gen(function*() {
     const now = yield* time.now
     const grace = 2 * config.reservationTtlMs
     const users = yield* database.use(listUsers)
-    const results: Array<Record<string, unknown>> = []
-    for (const u of users) {
-      // the bytes actually held (content rows) against what the ledger booked: the ledger gets a correcting row.
-      // One statement, so one snapshot: read apart, an upload or delete committing between the two reads (they
-      // book content and ledger in one transaction) would look like drift and be "corrected" for ever.
-      const sums = yield* database.use((db) =>
-        sql<{ held: string; booked: string }>`select
-          (select coalesce(sum(size_bytes), 0) from content_objects where user_id = ${u.userId}) as held,
-          (select coalesce(sum(storage_bytes), 0) from usage_all where user_id = ${u.userId}) as booked`
-          .execute(db)
-      )
-      const ledgerDrift = sumToBigInt(sums.rows[0]!.held) - sumToBigInt(sums.rows[0]!.booked)
-      if (ledgerDrift !== 0n) {
-        yield* database.use((db) =>
-          appendLedger(db, [
-            entryFor({ userId: u.userId, period: periodOf(now), id: `reconcile:${u.userId}:${randomUUID()}` }, now, "reconcile", {
-              storageBytes: ledgerDrift
-            })
-          ])
-        )
-      }
-      const r = yield* quota.repair(u.userId)
-      results.push({
-        user_id: u.userId,
-        status: r.status,
-        ledger_storage_drift_bytes: Number(ledgerDrift),
-        redis: { storage_bytes: Number(r.redis.storageBytes), requests: Number(r.redis.requests), bandwidth_bytes: Number(r.redis.bandwidthBytes) },
-        ledger: { storage_bytes: Number(r.ledger.storageBytes), requests: Number(r.ledger.requests), bandwidth_bytes: Number(r.ledger.bandwidthBytes) }
-      })
-    }
+    // reservations whose request died settle first (a snapshot does it), so that their uploads no longer count as live
+    yield* Effect.forEach(users, (u) => quota.snapshot(u.userId).pipe(Effect.ignore), { discard: true })
     // an object or upload under assets/<user>/<reservation id> whose reservation is still held is a live upload
     const live = (key: string) => {
       const [, userId, id] = key.split("/")
@@ -82,7 +81,15 @@ export const reconcileJob = Effect.gen(function*() {
         orphansDeleted++
       }
     }
-    const missing = [...known].filter((k) => !present.has(k))
+    // rows whose object is gone (a fault): checked once more where the row says it is now (tiering may have moved
+    // it meanwhile), then removed with their assets; the storage they booked is taken off by the drift correction
+    // below, so what was never stored is never billed
+    const missing: Array<string> = []
+    for (const k of known) {
+      if (present.has(k)) continue
+      const slash = k.indexOf("/")
+      if (yield* removeMissing(k.slice(0, slash), k.slice(slash + 1))) missing.push(k)
+    }
     let aborted = 0
     for (const b of buckets) {
       for (const u of yield* objects.listMultipartUploads(b)) {
@@ -91,6 +98,36 @@ export const reconcileJob = Effect.gen(function*() {
         yield* objects.abortMultipartUpload(b, u.key, u.uploadId)
         aborted++
       }
+    }
+    const results: Array<Record<string, unknown>> = []
+    for (const u of users) {
+      // the bytes actually held (content rows) against what the ledger booked: the ledger gets a correcting row.
+      // One statement, so one snapshot: read apart, an upload or delete committing between the two reads (they
+      // book content and ledger in one transaction) would look like drift and be "corrected" for ever.
+      const sums = yield* database.use((db) =>
+        sql<{ held: string; booked: string }>`select
+          (select coalesce(sum(size_bytes), 0) from content_objects where user_id = ${u.userId}) as held,
+          (select coalesce(sum(storage_bytes), 0) from usage_all where user_id = ${u.userId}) as booked`
+          .execute(db)
+      )
+      const ledgerDrift = sumToBigInt(sums.rows[0]!.held) - sumToBigInt(sums.rows[0]!.booked)
+      if (ledgerDrift !== 0n) {
+        yield* database.use((db) =>
+          appendLedger(db, [
+            entryFor({ userId: u.userId, period: periodOf(now), id: `reconcile:${u.userId}:${randomUUID()}` }, now, "reconcile", {
+              storageBytes: ledgerDrift
+            })
+          ])
+        )
+      }
+      const r = yield* quota.repair(u.userId)
+      results.push({
+        user_id: u.userId,
+        status: r.status,
+        ledger_storage_drift_bytes: Number(ledgerDrift),
+        redis: { storage_bytes: Number(r.redis.storageBytes), requests: Number(r.redis.requests), bandwidth_bytes: Number(r.redis.bandwidthBytes) },
+        ledger: { storage_bytes: Number(r.ledger.storageBytes), requests: Number(r.ledger.requests), bandwidth_bytes: Number(r.ledger.bandwidthBytes) }
+      })
     }
     return {
       users: results,

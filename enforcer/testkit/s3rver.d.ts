@@ -1,4 +1,4 @@
-// s3rver ships no types: the little of it the embedded S3 server uses.
+// s3rver ships no types: the little of it the test S3 server uses.
 declare module "s3rver" {
   export default class S3rver {
     constructor(options: {
