@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import { audit, type AuditReport, FINDING_KINDS, type FindingKind } from "../model/index.ts"
-import { Findings, formatTable, jsonFlag, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
+import { Findings, formatTable, jsonFlag, pctCell, printJson, printLine, sheetFlag, usdCell, UsageError, useSheet } from "./common.ts"
 
 const parseKinds = (text: string): Effect.Effect<ReadonlyArray<FindingKind>, UsageError> => {
   const kinds = text.split(",").map((k) => k.trim()).filter((k) => k !== "")
@@ -26,11 +26,20 @@ export const auditJson = (r: AuditReport) => ({
   checks: r.checks
 })
 
+/**
+ * A stated or computed figure in the one table format: a percentage (ids ending in _pct) gets "%", amounts at cents
+ * get "$" and thousands separators ("-9150.00" → "-$9,150.00"); words and other numbers stay as the audit wrote them.
+ */
+export const auditCell = (id: string, text: string): string =>
+  id.endsWith("_pct") || id.endsWith("margin_pct_min")
+    ? text.replace(/^(-?\d+(\.\d+)?)$/, (n) => pctCell(n))
+    : text.replace(/(?<![\d.])-?\d+\.\d{2}(?![\d.])/g, (n) => usdCell(n))
+
 export const auditText = (r: AuditReport): string => {
   if (r.findings.length === 0) return `No findings: every stated figure checked holds (${r.checks.length} checks).`
   const table = formatTable(
     ["#", "kind", "id", "stated", "computed"],
-    r.findings.map((f, i) => [String(i + 1), f.kind, f.id, f.stated, f.computed]),
+    r.findings.map((f, i) => [String(i + 1), f.kind, f.id, auditCell(f.id, f.stated), auditCell(f.id, f.computed)]),
     new Set([0])
   )
   const notes = r.findings.map((f, i) => `${String(i + 1).padStart(2)}. ${f.figure} — ${f.where}\n    ${f.explanation}`)

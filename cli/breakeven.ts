@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
 import {
+  BREAK_EVEN,
   breakEven,
   type BreakEvenResult,
   type CostBasis,
@@ -15,6 +16,7 @@ import {
   InvalidInput,
   type Mix,
   type Money,
+  percentAgainstTarget,
   type Sheet,
   TIER_IDS,
   type TierId,
@@ -22,7 +24,7 @@ import {
   type UnitEconomics,
   unitEconomics
 } from "../model/index.ts"
-import { decimalFlag, Findings, formatTable, jsonFlag, nonNegativeDecimal, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
+import { decimalFlag, Findings, formatTable, jsonFlag, nonNegativeDecimal, pctCell, printJson, printLine, sheetFlag, usdCell, UsageError, useSheet } from "./common.ts"
 import { parseCountFlag, parseTierFlag } from "./transfer.ts"
 
 /** "starter=2,pro=5,business=1" → a mix; names and weights checked, each error naming --mix and the fix. */
@@ -105,12 +107,15 @@ export const breakEvenJson = (sheet: Sheet, s: Subject, basis: CostBasis, fixed:
   before: r._tag === "Reached" && r.before !== undefined ? economicsJson(r.before) : null
 })
 
-const economicsTable = (columns: ReadonlyArray<readonly [string, UnitEconomics]>): string => {
-  const money = (f: (e: UnitEconomics) => Money) => columns.map(([, e]) => formatMoney(f(e)))
+const economicsTable = (columns: ReadonlyArray<readonly [string, UnitEconomics]>, goal: Goal = BREAK_EVEN): string => {
+  const money = (f: (e: UnitEconomics) => Money) => columns.map(([, e]) => usdCell(f(e)))
   const perUser = (f: (p: NonNullable<UnitEconomics["perUser"]>) => Money) =>
-    columns.map(([, e]) => (e.perUser === undefined ? "n/a" : formatMoney(f(e.perUser))))
-  const pcts = (f: (e: UnitEconomics) => BigDecimal.BigDecimal | undefined) =>
-    columns.map(([, e]) => (f(e) === undefined ? "n/a" : formatPercent(f(e)!)))
+    columns.map(([, e]) => (e.perUser === undefined ? pctCell(undefined) : usdCell(f(e.perUser))))
+  const pcts = (f: (e: UnitEconomics) => BigDecimal.BigDecimal | undefined) => columns.map(([, e]) => pctCell(f(e)))
+  // the net margin a --target-margin goal is judged on is shown so that a miss never reads as the target
+  const netMargins = goal._tag === "Margin"
+    ? columns.map(([, e]) => pctCell(percentAgainstTarget(e.net, e.revenue, goal.pct)))
+    : pcts((e) => e.netMarginPct)
   const rows = [
     ["users", ...columns.map(([, e]) => e.users.toString())],
     ...(columns[0]![1].split.length > 1
@@ -122,8 +127,8 @@ const economicsTable = (columns: ReadonlyArray<readonly [string, UnitEconomics]>
     ["contribution", ...money((e) => e.contribution)],
     ["fixed", ...money((e) => e.fixed)],
     ["net", ...money((e) => e.net)],
-    ["contribution margin %", ...pcts((e) => e.contributionMarginPct)],
-    ["net margin %", ...pcts((e) => e.netMarginPct)],
+    ["contribution margin", ...pcts((e) => e.contributionMarginPct)],
+    ["net margin", ...netMargins],
     ["per user: revenue", ...perUser((p) => p.revenue)],
     ["per user: contribution", ...perUser((p) => p.contribution)],
     ["per user: net", ...perUser((p) => p.net)]
@@ -194,18 +199,18 @@ export const breakevenCommand = Command.make(
       const goalText = goal._tag === "BreakEven"
         ? "break even (net ≥ 0)"
         : goal._tag === "Profit"
-        ? `net profit ≥ ${formatMoney(goal.profit)}`
+        ? `net profit ≥ ${usdCell(goal.profit)}`
         : `net margin ≥ ${BigDecimal.format(goal.pct)}%`
       const basisText = [f.withSupport ? "with per-user support" : "no per-user support", f.withBandwidth ? "with bandwidth" : "no bandwidth"]
-      yield* printLine(`Goal: ${goalText} for ${label}; fixed ${formatMoney(fixed)}/month; ${basisText.join(", ")}`)
-      yield* printLine(`Contribution per user: ${formatMoney(r.contributionPerUser)}\n`)
+      yield* printLine(`Goal: ${goalText} for ${label}; fixed ${usdCell(fixed)}/month; ${basisText.join(", ")}`)
+      yield* printLine(`Contribution per user: ${usdCell(r.contributionPerUser)}\n`)
       if (r._tag === "Unreachable") {
         yield* printLine(`Unreachable: ${r.reason}`)
       } else {
         yield* printLine(`Least users: ${r.users}\n`)
         const cols: Array<readonly [string, UnitEconomics]> = [[`at ${r.users}`, r.at]]
         if (r.before !== undefined) cols.push([`at ${r.before.users}`, r.before])
-        yield* printLine(economicsTable(cols))
+        yield* printLine(economicsTable(cols, goal))
       }
     }
     // An unreachable goal is a failed check, not bad input: the report is printed, exit 1.

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Flag } from "effect/cli"
-import { isDecimalText, type Sheet, UNSIGNED_DECIMAL_TEXT } from "../model/index.ts"
+import { formatPercent, formatUsd, isDecimalText, type Money, type Sheet, UNSIGNED_DECIMAL_TEXT } from "../model/index.ts"
 import { DEFAULT_SHEET_PATH, loadSheet } from "../io/sheetFile.ts"
 
 /** Unusable input (bad file, unknown tier, negative number): one line on stderr, exit 2. */
@@ -56,6 +56,24 @@ export const decimalFlag = (flag: string, text: string): Effect.Effect<BigDecima
 export const printJson = (value: unknown) => Effect.map(Stdio, (io) => io.out(JSON.stringify(value, null, 2) + "\n"))
 
 export const printLine = (text: string) => Effect.map(Stdio, (io) => io.out(text + "\n"))
+
+/** Money in every CLI table: "$12,345.67", "-$3,606.54" (JSON keeps exact decimal strings such as "-3606.54"). */
+export const usdCell = (amount: Money | string): string =>
+  formatUsd(typeof amount === "string" ? BigDecimal.fromStringUnsafe(amount) : amount)
+
+/** A percentage in every CLI table: one decimal and "%" ("78.6%"); "n/a" when there is nothing to divide by. */
+export const pctCell = (p: BigDecimal.BigDecimal | string | null | undefined): string =>
+  p === undefined || p === null ? "n/a" : `${typeof p === "string" ? p : formatPercent(p)}%`
+
+/** A figure's exact decimal text in every CLI table by its unit: money "$1,234.50", percent "72.4%", count "1,234". */
+export const figureCell = (unit: "usd" | "pct" | "count", text: string | null | undefined): string =>
+  text === null || text === undefined
+    ? "n/a"
+    : unit === "usd"
+    ? usdCell(text)
+    : unit === "pct"
+    ? pctCell(text)
+    : text.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
 
 /** Render rows as an aligned text table; columns listed in `right` are right-aligned (numbers, money). */
 export const formatTable = (

@@ -39,8 +39,8 @@ describe("econ transfer", () => {
   it("prints an aligned table for people", async () => {
     const r = await econ("transfer", "--tier", "pro", "--storage-gb", "20", "--bandwidth-gb", "50", "--requests", "10000")
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/internal cost \(plan's record\)\s+JettyThunder\s+4\.00/)
-    expect(r.stdout).toMatch(/margin \(price − full cost\)\s+73\.5 %\s+36\.00/)
+    expect(r.stdout).toMatch(/internal cost \(plan's record\)\s+JettyThunder\s+\$4\.00/)
+    expect(r.stdout).toMatch(/margin \(price − full cost\)\s+73\.5%\s+\$36\.00/)
   })
   it.each([
     [["--tier", "gold"], /^econ: --tier: unknown tier "gold"; use one of free, starter, pro, business, enterprise\n$/],
@@ -103,7 +103,7 @@ describe("econ audit", () => {
   it("lists the plan's findings and exits 1", async () => {
     const r = await econ("audit")
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/tiers\.starter\.cost_to_us\s+2\.80\s+2\.60/)
+    expect(r.stdout).toMatch(/tiers\.starter\.cost_to_us\s+\$2\.80\s+\$2\.60/)
     expect(r.stdout).toMatch(/break_even\.users\s+120\s+325/)
   })
   it("--json: findings with id, kind, figure, where, stated, computed, explanation", async () => {

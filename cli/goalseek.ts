@@ -4,10 +4,13 @@ import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { goalSeek, type GoalSeekResult, parseGoal } from "../scenarios/engine/goalSeek.ts"
+import { type Goal, goalSeek, type GoalSeekResult, parseGoal, type Trial } from "../scenarios/engine/goalSeek.ts"
+import { OUTPUT_CATALOGUE } from "../scenarios/engine/outputCatalogue.ts"
+import { monthLabel } from "../scenarios/report/format.ts"
+import { formatInputValues, inputLabel } from "../scenarios/report/inputLabel.ts"
 import { projectScenario } from "../scenarios/engine/runScenario.ts"
 import { numericInputs, resolveInput } from "../scenarios/scenario/inputs.ts"
-import { Findings, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
+import { figureCell, Findings, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { decimalFlag, engineTry, monthFlag, monthIndex, scenarioArgument, useScenario } from "./scenarioCommon.ts"
 
 const varyFlag = Flag.String("vary").pipe(
@@ -20,17 +23,23 @@ const byFlag = Flag.String("by").pipe(
 )
 const decimalOption = (name: string, what: string) => Flag.String(name).pipe(Flag.withDescription(what), Flag.optional)
 
-const describe = (r: GoalSeekResult): string => {
+/** The result in the one table format: the input's friendly name and value, the output's label, money in dollars. */
+const describe = (r: GoalSeekResult, goal: Goal): string => {
+  const unit = OUTPUT_CATALOGUE[goal.output].unit
+  const input = inputLabel(r.input)
+  const value = (v: string) => formatInputValues(r.input, [v])[0]!
+  const figure = (t: Trial) => `${figureCell(unit, t.figure)} in ${monthLabel(t.month)}`
+  const target = `${OUTPUT_CATALOGUE[goal.output].label} ${goal.op.replace(">=", "≥").replace("<=", "≤")} ${figureCell(unit, BigDecimal.format(goal.target))}`
   switch (r._tag) {
     case "Found":
-      return `${r.input} ${r.side} ${r.at.value} reaches ${r.goal}: ${r.at.figure} in ${r.at.month} at ${r.at.value}.\n` +
-        `At ${r.before.value} it does not (${r.before.figure} in ${r.before.month}). ${r.evaluations} engine runs.`
+      return `${input} ${r.side} ${value(r.at.value)} reaches ${target}: ${figure(r.at)} at ${value(r.at.value)}.\n` +
+        `At ${value(r.before.value)} it does not (${figure(r.before)}). ${r.evaluations} engine runs.`
     case "MetEverywhere":
-      return `${r.goal} holds over the whole range: ${r.input} = ${r.atMin.value} gives ${r.atMin.figure}, ` +
-        `${r.atMax.value} gives ${r.atMax.figure} (${r.atMax.month}). Widen --min/--max to find a boundary.`
+      return `${target} holds over the whole range: ${input} = ${value(r.atMin.value)} gives ${figure(r.atMin)}, ` +
+        `${value(r.atMax.value)} gives ${figure(r.atMax)}. Widen --min/--max to find a boundary.`
     case "NotInRange":
-      return `${r.goal} is not reached for ${r.input} between ${r.atMin.value} (${r.atMin.figure}) and ` +
-        `${r.atMax.value} (${r.atMax.figure}) in ${r.atMax.month}. Widen --min/--max or choose another input.`
+      return `${target} is not reached for ${input} between ${value(r.atMin.value)} (${figure(r.atMin)}) and ` +
+        `${value(r.atMax.value)} (${figure(r.atMax)}). Widen --min/--max or choose another input.`
   }
 }
 
@@ -80,7 +89,7 @@ export const goalseekCommand = Command.make(
       })
     )
     if (json) yield* printJson(result)
-    else yield* printLine(describe(result))
+    else yield* printLine(describe(result, goal))
     if (result._tag === "NotInRange") return yield* new Findings({ count: 1 })
   })
 ).pipe(Command.withDescription("Goal seek: the value of one input at which an output reaches a target (bisection over the engine)"))

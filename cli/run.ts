@@ -7,7 +7,7 @@ import { Command, Flag } from "effect/cli"
 import { runScenario, type ScenarioRun } from "../scenarios/engine/runScenario.ts"
 import { progressBar } from "../scenarios/montecarlo/progressBar.ts"
 import { formatSummaryTable } from "../scenarios/report/summaryTable.ts"
-import { Findings, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
+import { figureCell, Findings, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
 import { engineTryPromise, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 import { renderWhatIf } from "./whatif.ts"
 
@@ -31,7 +31,10 @@ const checksTable = (run: ScenarioRun): string =>
 const planTable = (run: ScenarioRun): string =>
   formatTable(
     ["line", "plan", "engine", "difference"],
-    (run.planLines ?? []).map((l) => [l.item, l.plan ?? "—", l.engine, l.difference ?? ""]),
+    (run.planLines ?? []).map((l) => {
+      const unit = l.item.includes("%") ? "pct" : "usd"
+      return [l.item, l.plan === null ? "—" : figureCell(unit, l.plan), figureCell(unit, l.engine), l.difference === null ? "" : figureCell(unit, l.difference)]
+    }),
     new Set([1, 2, 3])
   )
 

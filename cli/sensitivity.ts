@@ -9,7 +9,10 @@ import { projectScenario } from "../scenarios/engine/runScenario.ts"
 import { tornado, twoWay } from "../scenarios/engine/sensitivity.ts"
 import { projectionRows, summaryJson } from "../scenarios/engine/summaryJson.ts"
 import { numericInputs, resolveInput } from "../scenarios/scenario/inputs.ts"
-import { formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
+import { OUTPUT_CATALOGUE } from "../scenarios/engine/outputCatalogue.ts"
+import { monthLabel } from "../scenarios/report/format.ts"
+import { formatInputValues, inputLabel } from "../scenarios/report/inputLabel.ts"
+import { figureCell, formatTable, jsonFlag, printJson, printLine, UsageError } from "./common.ts"
 import { decimalFlag, engineTry, monthFlag, monthIndex, outFlag, scenarioArgument, useScenario, writeReportDir } from "./scenarioCommon.ts"
 
 const outputFlag = Flag.String("output").pipe(
@@ -70,21 +73,26 @@ export const sensitivityCommand = Command.make(
       })
     }
     if (json) return yield* printJson({ sensitivity: t, ...(table === undefined ? {} : { two_way: table }) })
-    yield* printLine(`${output} in ${t.month}: ${t.base} at the scenario's values; each input moved ±${t.pct}% alone.\n`)
+    // the one table format: friendly input names and values, money in dollars, percent with "%"
+    const unit = OUTPUT_CATALOGUE[output].unit
+    const label = OUTPUT_CATALOGUE[output].label
+    const value = (v: string | number) => figureCell(unit, String(v))
+    yield* printLine(`${label} in ${monthLabel(t.month)}: ${value(t.base)} at the scenario's values; each input moved ±${t.pct}% alone.\n`)
     yield* printLine(
       formatTable(
-        ["input", "-" + t.pct + "%", "+" + t.pct + "%", `${output} low`, `${output} high`],
-        t.bars.map((b) => [b.input, String(b.low_value), String(b.high_value), b.low, b.high]),
+        ["input", `−${t.pct}%`, `+${t.pct}%`, `${label} low`, `${label} high`],
+        t.bars.map((b) => [inputLabel(b.input), ...formatInputValues(b.input, [b.low_value, b.high_value]), value(b.low), value(b.high)]),
         new Set([1, 2, 3, 4])
       )
     )
     if (table !== undefined) {
-      yield* printLine(`\n${output} in ${table.month ?? ""}: rows ${table.row_input}, columns ${table.col_input}\n`)
+      const tw = table
+      yield* printLine(`\n${label} in ${tw.month === undefined ? "" : monthLabel(tw.month)}: rows ${inputLabel(tw.row_input)}, columns ${inputLabel(tw.col_input)}\n`)
       yield* printLine(
         formatTable(
-          [table.row_input + " \\ " + table.col_input, ...table.cols.map(String)],
-          table.rows.map((r, j): ReadonlyArray<string> => [String(r), ...table!.values[j]!.map((v) => String(v))]),
-          new Set(table.cols.map((_, j) => j + 1))
+          [`${inputLabel(tw.row_input)} \\ ${inputLabel(tw.col_input)}`, ...formatInputValues(tw.col_input, tw.cols)],
+          formatInputValues(tw.row_input, tw.rows).map((r, j): ReadonlyArray<string> => [r, ...tw.values[j]!.map(value)]),
+          new Set(tw.cols.map((_, j) => j + 1))
         )
       )
     }

@@ -2,7 +2,8 @@
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import { allTierEconomics, formatMoney, formatPercent, type Limits, type TierEconomics, tierTable } from "../model/index.ts"
-import { formatTable, jsonFlag, printJson, printLine, sheetFlag, useSheet } from "./common.ts"
+import { costLineLabel } from "../scenarios/report/figures.ts"
+import { formatTable, jsonFlag, printJson, printLine, sheetFlag, usdCell, useSheet } from "./common.ts"
 
 const limitsJson = (l: Limits) => ({
   cache_requests: l.requests === null ? null : Number(l.requests),
@@ -26,8 +27,10 @@ export const tierJson = (e: TierEconomics) => ({
 })
 
 export const tiersTable = (all: ReadonlyArray<TierEconomics>): string => {
-  const { header, rows } = tierTable(all)
-  return formatTable(header, rows, new Set(header.map((_, i) => i).filter((i) => i > 0)))
+  const { header, rows } = tierTable(all, { money: usdCell, line: costLineLabel })
+  // the last column is the margin in percent: the one percent format of every table ("78.6%", "n/a")
+  const cells = rows.map((r) => r.map((c, i) => (i === r.length - 1 && c !== "n/a" ? `${c}%` : c)))
+  return formatTable(header, cells, new Set(header.map((_, i) => i).filter((i) => i > 0)))
 }
 
 export const tiersCommand = Command.make(
@@ -38,6 +41,6 @@ export const tiersCommand = Command.make(
     const all = allTierEconomics(s)
     if (json) return yield* printJson(all.map(tierJson))
     yield* printLine(tiersTable(all))
-    yield* printLine("\nUSD per user per month at full allowance; each line rounded half-even to the cent.")
+    yield* printLine("\nPer user per month at full allowance; each line rounded half-even to the cent.")
   })
 ).pipe(Command.withDescription("Tier prices, cost lines, cost, margin and margin % recomputed from the price sheet"))

@@ -17,7 +17,7 @@ import {
   type TransferRecord,
   transferRecord
 } from "../model/index.ts"
-import { formatTable, jsonFlag, printJson, printLine, sheetFlag, UsageError, useSheet } from "./common.ts"
+import { formatTable, jsonFlag, pctCell, printJson, printLine, sheetFlag, usdCell, UsageError, useSheet } from "./common.ts"
 
 /** `--tier` value → a tier id, or a UsageError naming the flag and the choices. */
 export const parseTierFlag = (flag: string, text: string): Effect.Effect<TierId, UsageError> => {
@@ -84,30 +84,30 @@ export const transferTable = (sheet: Sheet, r: TransferRecord): string => {
   const ac = r.fullCost.agentcache
   const p = sheet.unit_prices
   const rows: Array<Array<string>> = [
-    ["storage", "JettyThunder", `${gb(r.allocation.storageBytes)} GB × ${formatMoney(p.lyve_per_gb_month)}`, formatMoney(jt.storage)],
-    ["bandwidth", "JettyThunder", `${gb(r.allocation.bandwidthBytes)} GB × ${formatMoney(p.bandwidth_per_gb)}`, formatMoney(jt.bandwidth)],
+    ["storage", "JettyThunder", `${gb(r.allocation.storageBytes)} GB × ${usdCell(p.lyve_per_gb_month)}`, usdCell(jt.storage)],
+    ["bandwidth", "JettyThunder", `${gb(r.allocation.bandwidthBytes)} GB × ${usdCell(p.bandwidth_per_gb)}`, usdCell(jt.bandwidth)],
     [
       "api_calls",
       "JettyThunder",
-      `${r.allocation.requests} req × ${formatMoney(p.jettythunder_api_per_block)}/${p.jettythunder_api_block_requests} (${r.apiPricing})`,
-      formatMoney(jt.apiCalls)
+      `${r.allocation.requests} req × ${usdCell(p.jettythunder_api_per_block)}/${p.jettythunder_api_block_requests} (${r.apiPricing})`,
+      usdCell(jt.apiCalls)
     ],
-    ["internal cost (plan's record)", "JettyThunder", "", formatMoney(jt.total)],
-    ["redis", "AgentCache", "at allowance", formatMoney(ac.redis)],
-    ["text_cache", "AgentCache", "at allowance", formatMoney(ac.textCache)],
-    ["cloudflare workers", "AgentCache", "flat", formatMoney(ac.cloudflare)],
-    ["jettyspeed", "AgentCache", "flat", formatMoney(ac.jettyspeed)],
-    ["full cost", "", "", formatMoney(r.fullCost.total)],
-    ["charged to user", "", "", formatMoney(r.chargedToUser)],
-    ["margin (plan: price − internal)", "", "", formatMoney(r.margin)],
+    ["internal cost (plan's record)", "JettyThunder", "", usdCell(jt.total)],
+    ["redis", "AgentCache", "at allowance", usdCell(ac.redis)],
+    ["text_cache", "AgentCache", "at allowance", usdCell(ac.textCache)],
+    ["cloudflare workers", "AgentCache", "flat", usdCell(ac.cloudflare)],
+    ["jettyspeed", "AgentCache", "flat", usdCell(ac.jettyspeed)],
+    ["full cost", "", "", usdCell(r.fullCost.total)],
+    ["charged to user", "", "", usdCell(r.chargedToUser)],
+    ["margin (plan: price − internal)", "", "", usdCell(r.margin)],
     [
       "margin (price − full cost)",
       "",
-      r.fullCost.marginPct === undefined ? "" : `${formatPercent(r.fullCost.marginPct)} %`,
-      formatMoney(r.fullCost.margin)
+      r.fullCost.marginPct === undefined ? "" : pctCell(r.fullCost.marginPct),
+      usdCell(r.fullCost.margin)
     ]
   ]
-  return formatTable(["line", "side", "basis", "USD"], rows, new Set([3]))
+  return formatTable(["line", "side", "basis", "amount"], rows, new Set([3]))
 }
 
 export const transferCommand = Command.make(

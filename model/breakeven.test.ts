@@ -14,7 +14,9 @@ import {
   type Goal,
   meetsGoal,
   type Mix,
+  percentAgainstTarget,
   profitAt,
+  shownAgainstTarget,
   splitUsers,
   sustainedBreakEvenIndex,
   unitEconomics,
@@ -176,5 +178,24 @@ describe("sustained break-even", () => {
     const end = r.sustained < 0 ? loss.length : r.sustained
     loss.forEach((l, i) => expect(inRelapse.has(i)).toBe(r.first >= 0 && i > r.first && i < end && l))
     expect(sustainedBreakEvenIndex(loss.length, (i) => loss[i]!)).toBe(r.sustained)
+  })
+})
+
+describe("a figure compared with a target", () => {
+  test.prop([fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), fc.bigInt({ min: 1n, max: 10n ** 7n }), fc.integer({ min: -1000, max: 1000 })])(
+    "is never shown as the target unless it is the target exactly",
+    (num, den, t) => {
+      const target = BigDecimal.make(BigInt(t), 1)
+      const text = shownAgainstTarget(BigDecimal.fromBigInt(num), BigDecimal.fromBigInt(den), target, 1)
+      const exactlyTarget = BigDecimal.equals(BigDecimal.fromBigInt(num), BigDecimal.multiply(target, BigDecimal.fromBigInt(den)))
+      if (!exactlyTarget && text.split(".")[1]!.length < 6) expect(BigDecimal.equals(BigDecimal.fromStringUnsafe(text), target)).toBe(false)
+    }
+  )
+  it("29.96% against 30 reads 29.96, 30.04 reads 30.04, 30.06 reads 30.1, exactly 30 reads 30.0", () => {
+    expect(percentAgainstTarget(money("11246.00"), money("37534.00"), BigDecimal.fromBigInt(30n))).toBe("29.96")
+    expect(percentAgainstTarget(money("30.04"), money("100"), BigDecimal.fromBigInt(30n))).toBe("30.04")
+    expect(percentAgainstTarget(money("30.06"), money("100"), BigDecimal.fromBigInt(30n))).toBe("30.1")
+    expect(percentAgainstTarget(money("30"), money("100"), BigDecimal.fromBigInt(30n))).toBe("30.0")
+    expect(percentAgainstTarget(money("1"), money("0"), BigDecimal.fromBigInt(30n))).toBeUndefined()
   })
 })

@@ -5,6 +5,7 @@ import { InvalidInput } from "./invalidInput.ts"
 import {
   divideRounded,
   formatMoney,
+  formatFixed,
   formatPercent,
   type Money,
   MONEY_ROUNDING,
@@ -383,3 +384,20 @@ export const breakEvenRun = (loss: ReadonlyArray<boolean>): BreakEvenRun => {
   }
   return { first, sustained, relapses }
 }
+
+/**
+ * num/den as text for a comparison with `target`: `places` decimals (half-even), and more, up to six, while the
+ * rounded text would land on a target the exact figure misses. A figure compared with a target is never rounded onto
+ * it: 29.96 against 30 reads "29.96" (not "30.0"), 69.995 against 70 "69.995", 30.04 "30.04", 30.06 "30.1".
+ */
+export const shownAgainstTarget = (num: BigDecimal.BigDecimal, den: BigDecimal.BigDecimal, target: BigDecimal.BigDecimal, places: number): string => {
+  const hitsTarget = BigDecimal.equals(num, BigDecimal.multiply(target, den))
+  for (let p = places; ; p++) {
+    const shown = divideRounded(num, den, p, "half-even")
+    if (hitsTarget || p >= 6 || !BigDecimal.equals(shown, target)) return formatFixed(shown, p)
+  }
+}
+
+/** net/revenue × 100 against a target margin in percent (see shownAgainstTarget); undefined without revenue. */
+export const percentAgainstTarget = (num: Money, den: Money, targetPct: BigDecimal.BigDecimal): string | undefined =>
+  BigDecimal.isZero(den) ? undefined : shownAgainstTarget(BigDecimal.multiply(num, HUNDRED), den, targetPct, 1)

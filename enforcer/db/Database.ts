@@ -249,7 +249,16 @@ export const migrate = (db: Kysely<DB>, schema?: string) =>
           import: (p: string) => import(pathToFileURL(p).href)
         } as ConstructorParameters<typeof FileMigrationProvider>[0])
       })
-      const { error, results } = await migrator.migrateToLatest()
+      // the migrator lists the tables of every schema: another suite dropping its own schema at that moment makes the
+      // listing fail ("schema … does not exist"); that schema is not ours, so ask again
+      const otherSchemaGone = (e: unknown) => {
+        const m = /schema "([^"]+)" does not exist/.exec(e instanceof Error ? e.message : String(e))
+        return m !== null && m[1] !== schema
+      }
+      let { error, results } = await migrator.migrateToLatest()
+      for (let attempt = 0; attempt < 5 && error !== undefined && otherSchemaGone(error); attempt++) {
+        ;({ error, results } = await migrator.migrateToLatest())
+      }
       if (error) {
         const failed = results?.find((r) => r.status === "Error")
         throw new Error(`migration ${failed?.migrationName ?? "?"} failed: ${error instanceof Error ? error.message : String(error)}`)

@@ -71,7 +71,7 @@ export interface CounterEntry {
 const HOUR_MS = 3_600_000
 
 /** Add a batch's counters (summed per row first: one statement may touch a row once) and record the batch as durable,
- * in the caller's transaction. */
+ * atomically (one statement). */
 export const addCounters = async (tx: Q, entries: ReadonlyArray<CounterEntry>, batch: { readonly instanceId: string; readonly seq: number }) => {
   const rows = new Map<string, { user_id: string; period_start: string; hour: Date; kind: LedgerKind; asset_id: string; requests: bigint; redis_bytes: bigint; bandwidth_bytes: bigint }>()
   for (const e of entries) {
@@ -85,30 +85,36 @@ export const addCounters = async (tx: Q, entries: ReadonlyArray<CounterEntry>, b
     row.bandwidth_bytes += e.bandwidthBytes ?? 0n
     rows.set(key, row)
   }
-  if (rows.size > 0) {
-    await tx.insertInto("usage_counters")
-      .values([...rows.values()].map((r) => ({
-        ...r,
-        requests: r.requests.toString(),
-        redis_bytes: r.redis_bytes.toString(),
-        bandwidth_bytes: r.bandwidth_bytes.toString()
-      })))
-      .onConflict((oc) =>
-        oc.columns(["user_id", "period_start", "hour", "kind", "asset_id"]).doUpdateSet({
-          requests: sql`usage_counters.requests + excluded.requests`,
-          redis_bytes: sql`usage_counters.redis_bytes + excluded.redis_bytes`,
-          bandwidth_bytes: sql`usage_counters.bandwidth_bytes + excluded.bandwidth_bytes`
-        })
-      )
-      .execute()
+  const mark = { instance_id: batch.instanceId, seq: String(batch.seq), updated_at: new Date() }
+  // batches of one instance may commit out of order: the mark only ever grows
+  const grow = { seq: sql<string>`greatest(ledger_batches.seq, excluded.seq)`, updated_at: mark.updated_at }
+  if (rows.size === 0) {
+    await tx.insertInto("ledger_batches").values(mark).onConflict((oc) => oc.column("instance_id").doUpdateSet(grow)).execute()
+    return
   }
-  await tx.insertInto("ledger_batches")
-    .values({ instance_id: batch.instanceId, seq: String(batch.seq), updated_at: new Date() })
-    .onConflict((oc) => oc.column("instance_id").doUpdateSet({ seq: String(batch.seq), updated_at: new Date() }))
+  // one statement (so one round trip, and atomic without a transaction): the counters in a data-modifying CTE
+  await tx
+    .with("counted", (qc) =>
+      qc.insertInto("usage_counters")
+        .values([...rows.values()].map((r) => ({
+          ...r,
+          requests: r.requests.toString(),
+          redis_bytes: r.redis_bytes.toString(),
+          bandwidth_bytes: r.bandwidth_bytes.toString()
+        })))
+        .onConflict((oc) =>
+          oc.columns(["user_id", "period_start", "hour", "kind", "asset_id"]).doUpdateSet({
+            requests: sql`usage_counters.requests + excluded.requests`,
+            redis_bytes: sql`usage_counters.redis_bytes + excluded.redis_bytes`,
+            bandwidth_bytes: sql`usage_counters.bandwidth_bytes + excluded.bandwidth_bytes`
+          })
+        ))
+    .insertInto("ledger_batches").values(mark)
+    .onConflict((oc) => oc.column("instance_id").doUpdateSet(grow))
     .execute()
 }
 
-/** The last durable batch of an instance (batches of one instance commit in order), or -1. */
+/** The greatest durable batch of an instance, or -1. */
 export const lastBatch = async (db: Q, instanceId: string): Promise<number> => {
   const row = await db.selectFrom("ledger_batches").select("seq").where("instance_id", "=", instanceId).executeTakeFirst()
   return row === undefined ? -1 : Number(row.seq)

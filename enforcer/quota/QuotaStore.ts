@@ -93,8 +93,8 @@ export interface QuotaStoreShape {
   /** Count many reservations of one tenant and period, each exactly what it holds (a durable batch). */
   readonly commitBatch: (userId: string, period: string, reservations: ReadonlyArray<Reservation>) =>
     Effect.Effect<void, RedisUnavailable>
-  /** Move a reservation to another commit batch; false if it is gone. */
-  readonly retag: (reservation: Reservation, batch: string) => Effect.Effect<boolean, RedisUnavailable>
+  /** Move reservations of one tenant to another commit batch (those still held). */
+  readonly retag: (userId: string, reservations: ReadonlyArray<Reservation>, batch: string) => Effect.Effect<void, RedisUnavailable>
   readonly release: (reservation: Reservation) => Effect.Effect<void, RedisUnavailable>
   /** Reserve for the lifetime of the current scope: renewed while it lives, released at its end unless committed. */
   readonly reserveScoped: (userId: string, request: QuotaRequest, options?: ReserveOptions) =>
@@ -356,10 +356,9 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           return Number(r) === 1
         })
 
-      const retag: QuotaStoreShape["retag"] = (res, batch) =>
-        Effect.map(redis.script("econRetag", [keysOf(res.userId).resv], [res.id, batch]), (r) => {
-          res.batch = batch
-          return Number(r) === 1
+      const retag: QuotaStoreShape["retag"] = (userId, list, batch) =>
+        Effect.map(redis.script("econRetag", [keysOf(userId).resv], [batch, ...list.map((r) => r.id)]), () => {
+          for (const r of list) r.batch = batch
         })
 
       const commitWith = (res: Reservation, actual: Usage, effect: CommitEffect, late: boolean) =>

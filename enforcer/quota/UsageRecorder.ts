@@ -5,18 +5,21 @@
 // only after that: nothing answered 2xx is lost by any crash. While one batch commits the next one fills, so the
 // number of transactions follows the database's speed, not the request rate.
 //
-// After a crash, a reservation left behind settles from its tag: counted if its batch reached PostgreSQL (the
-// instance's recorded sequence is at least the batch's; batches of an instance commit in order), dropped if not.
-// A request that finishes after its batch closed moves its reservation to the open batch first (retag).
+// After a crash, a reservation left behind settles from its tag: counted if the instance's recorded sequence (the
+// greatest batch it made durable) is at least the batch's, dropped if not. A few batches are written at once, so a
+// crash can leave Redis counting requests that were in flight and never answered (the safe side: a tenant is refused
+// early, never allowed past a limit); reconcile brings Redis back to the ledger.
+// A request that finishes after the batch it was admitted in closed joins the open one; before that batch is written,
+// the flusher moves such reservations to it (one script per tenant), so a tag always names the batch that counts it.
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Database } from "../db/Database.ts"
-import { addCounters, type CounterEntry, lastBatch } from "../db/ledger.repository.ts"
+import { addCounters, type CounterEntry } from "../db/ledger.repository.ts"
 import type { LedgerKind } from "../db/schema.table.ts"
-import type { DatabaseError, RedisUnavailable } from "../errors.ts"
+import { DatabaseError, type RedisUnavailable } from "../errors.ts"
 import { QuotaStore, type Reservation } from "./QuotaStore.ts"
 
 export interface CountOptions {
@@ -27,7 +30,8 @@ export interface CountOptions {
 }
 
 export interface UsageRecorderShape {
-  /** The tag of the batch open now: give it to `reserve` so a crash can be settled from the batch. */
+  /** The tag of the batch open now, for a request about to be admitted: give it to `reserve` so a crash can be
+   * settled from the batch (the batch then waits a moment for that request to arrive). */
   readonly batch: () => string
   /** Count what `reservation` holds as `kind`, durably; returns once its batch is in PostgreSQL (and, unless the
    * caller commits it itself, committed in Redis). */
@@ -39,14 +43,32 @@ export interface UsageRecorderShape {
 
 interface Item {
   readonly entry: CounterEntry
-  readonly commit: Reservation | undefined
+  /** The reservation counted (none for a correction) and whether the batch commits it in Redis. */
+  readonly res: Reservation | undefined
+  readonly commit: boolean
   readonly done: Deferred.Deferred<void, DatabaseError>
 }
 
 interface Batch {
   readonly seq: number
   readonly items: Array<Item>
+  /** Requests admitted with this batch's tag, and how many of them have arrived to be counted. */
+  expected: number
+  arrived: number
+  /** When its first item arrived, and whether a delayed close is already scheduled. */
+  openedAt: number
+  timer: boolean
 }
+
+const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, timer: false })
+
+/** Batches written at once. Each is one statement (one commit, one fsync); several overlap so that a batch's
+ * Redis commit and the next batch's PostgreSQL write proceed together. */
+const MAX_IN_FLIGHT = 4
+
+/** How long a batch waits for requests admitted under its tag that have not arrived yet (a denied or failed request
+ * never does): a bound on the latency group commit adds, and what keeps stragglers (and their retag) rare. */
+const GATHER_MS = 4
 
 export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderShape>()("enforcer/UsageRecorder") {
   static readonly layer = Layer.effect(
@@ -58,29 +80,22 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
       // a new identity per process: sequences restart at 0 with it
       const instanceId = randomUUID()
       const tagOf = (seq: number) => `${instanceId}:${seq}`
-      let open: Batch = { seq: 1, items: [] }
-      let flushing = false
+      let open: Batch = newBatch(1)
+      let inFlight = 0
 
-      /** Counters, then the batch mark, in one transaction; if the commit's outcome is unknown, the mark says. */
+      /** Counters and the batch mark, in one statement. A failure is answered as one (503), even when the commit's
+       * outcome is unknown (the link broke during COMMIT): never a 2xx for usage that may not be durable. */
       const persist = (batch: Batch) =>
-        database.use((db) => db.transaction().execute((tx) => addCounters(tx, batch.items.map((i) => i.entry), { instanceId, seq: batch.seq })))
-          .pipe(
-            Effect.catch((error) =>
-              database.use((db) => lastBatch(db, instanceId)).pipe(
-                Effect.flatMap((last) => (last >= batch.seq ? Effect.void : Effect.fail(error))),
-                Effect.mapError(() => error)
-              )
-            )
-          )
+        database.use((db) => addCounters(db, batch.items.map((i) => i.entry), { instanceId, seq: batch.seq }))
 
       /** Commit the batch's reservations in Redis, one script per tenant and period (best effort: a reservation
        * that misses it settles from its batch tag). */
       const commitInRedis = (batch: Batch) => {
         const groups = new Map<string, Array<Reservation>>()
         for (const item of batch.items) {
-          if (item.commit === undefined) continue
-          const key = `${item.commit.userId}\u0000${item.commit.period}`
-          groups.set(key, [...(groups.get(key) ?? []), item.commit])
+          if (item.res === undefined || !item.commit) continue
+          const key = `${item.res.userId}\u0000${item.res.period}`
+          groups.set(key, [...(groups.get(key) ?? []), item.res])
         }
         return Effect.forEach(groups.values(), (list) =>
           quota.commitBatch(list[0]!.userId, list[0]!.period, list).pipe(
@@ -88,42 +103,79 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
           ), { concurrency: "unbounded", discard: true })
       }
 
-      const flushAll: Effect.Effect<void> = Effect.gen(function*() {
-        while (open.items.length > 0) {
-          const batch = open
-          open = { seq: batch.seq + 1, items: [] }
+      /** Reservations admitted in an earlier batch are moved to this one before it is written; those that cannot be
+       * moved (Redis away) leave the batch with an error, uncounted. */
+      const adopt = (batch: Batch) =>
+        Effect.gen(function*() {
+          const tag = tagOf(batch.seq)
+          const byUser = new Map<string, Array<Item>>()
+          for (const item of batch.items) {
+            if (item.res === undefined || item.res.batch === tag) continue
+            byUser.set(item.res.userId, [...(byUser.get(item.res.userId) ?? []), item])
+          }
+          const failed = new Set<Item>()
+          yield* Effect.forEach(byUser, ([userId, items]) =>
+            quota.retag(userId, items.map((i) => i.res!), tag).pipe(
+              Effect.catch((e) =>
+                Effect.gen(function*() {
+                  for (const i of items) {
+                    failed.add(i)
+                    yield* Deferred.fail(i.done, new DatabaseError({ message: `not counted: ${e.message}` }))
+                  }
+                })
+              )
+            ), { concurrency: "unbounded", discard: true })
+          return failed.size === 0 ? batch : { ...batch, items: batch.items.filter((i) => !failed.has(i)) }
+        })
+
+      const flushOne = (closed: Batch): Effect.Effect<void> =>
+        Effect.gen(function*() {
+          const batch = yield* adopt(closed)
           const persisted = yield* persist(batch).pipe(Effect.result)
           if (persisted._tag === "Failure") {
             // the requests that queued behind a batch PostgreSQL just failed would each wait another deadline for the
             // same answer: they get it now (503), so an outage costs a request at most one batch's deadlines (the
             // bound README "Faults" states); their reservations are released like the failed batch's
             const behind = open.items
-            open = { seq: open.seq + 1, items: [] }
+            open = newBatch(open.seq + 1)
             for (const item of [...batch.items, ...behind]) yield* Deferred.fail(item.done, persisted.failure)
-            continue
+            return
           }
           yield* commitInRedis(batch)
           for (const item of batch.items) yield* Deferred.succeed(item.done, undefined)
-        }
-      }).pipe(Effect.ensuring(Effect.sync(() => {
-        flushing = false
-      })))
+        }).pipe(Effect.ensuring(Effect.suspend(() => {
+          inFlight--
+          return kick
+        })))
 
-      const enqueue = (entry: CounterEntry, commit: Reservation | undefined) =>
+      /** Close the open batch and write it, unless MAX_IN_FLIGHT are being written already (the open one then grows
+       * until one of them is done: under load, batches get larger instead of more numerous). */
+      const kick: Effect.Effect<void> = Effect.suspend((): Effect.Effect<void> => {
+        if (inFlight >= MAX_IN_FLIGHT || open.items.length === 0) return Effect.void
+        const waited = Date.now() - open.openedAt
+        if (open.arrived < open.expected && waited < GATHER_MS) {
+          if (open.timer) return Effect.void
+          open.timer = true
+          return Effect.asVoid(Effect.forkIn(Effect.andThen(Effect.sleep(GATHER_MS - waited), kick), scope))
+        }
+        const closed = open
+        open = newBatch(closed.seq + 1)
+        inFlight++
+        return Effect.asVoid(Effect.forkIn(flushOne(closed), scope))
+      })
+
+      const enqueue = (entry: CounterEntry, res: Reservation | undefined, commit: boolean) =>
         Effect.gen(function*() {
           const done = yield* Deferred.make<void, DatabaseError>()
-          open.items.push({ entry, commit, done })
-          if (!flushing) {
-            flushing = true
-            yield* Effect.forkIn(flushAll, scope)
-          }
+          if (open.items.length === 0) open.openedAt = Date.now()
+          open.items.push({ entry, res, commit, done })
+          if (res !== undefined && res.batch === tagOf(open.seq)) open.arrived++
+          yield* kick
           yield* Deferred.await(done)
         })
 
       const count: UsageRecorderShape["count"] = (res, at, kind, options = {}) =>
         Effect.gen(function*() {
-          // admitted into a batch that has closed since: move to the open one before joining it
-          while (res.batch !== tagOf(open.seq)) yield* quota.retag(res, tagOf(open.seq))
           const entry: CounterEntry = {
             userId: res.userId,
             period: res.period,
@@ -134,15 +186,17 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
             redisBytes: res.held.redisBytes,
             bandwidthBytes: res.held.bandwidthBytes
           }
-          yield* enqueue(entry, options.commit === false ? undefined : res)
+          yield* enqueue(entry, res, options.commit !== false)
         })
 
-      yield* Effect.addFinalizer(() => Effect.suspend(() => (flushing ? Effect.void : flushAll)))
 
       return {
-        batch: () => tagOf(open.seq),
+        batch: () => {
+          open.expected++
+          return tagOf(open.seq)
+        },
         count,
-        book: (entry) => enqueue(entry, undefined)
+        book: (entry) => enqueue(entry, undefined, false)
       }
     })
   )

@@ -84,7 +84,15 @@ const connected = (r: RedisConnection, hint: string): Effect.Effect<RedisConnect
     try: async () => {
       try {
         await r.connect()
-        await r.ping()
+        // an answer late by more than the command timeout on a busy machine is not an absent Redis: ask up to 3 times
+        for (let attempt = 1;; attempt++) {
+          try {
+            await r.ping()
+            break
+          } catch (e) {
+            if (attempt >= 3 || !(e instanceof Error && /timed out/i.test(e.message))) throw e
+          }
+        }
       } catch (e) {
         r.disconnect()
         throw e

@@ -107,15 +107,20 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
 return 1`
 
-/** Move a reservation to another commit batch (its request missed the batch it was admitted in).
- * KEYS resv  ARGV id, batch → 1 moved, 0 gone */
+/** Move reservations of one tenant to another commit batch (their requests missed the batch they were admitted in).
+ * KEYS resv  ARGV batch, id… → how many were still held and moved */
 const retag = `
-local data = redis.call('HGET', KEYS[1], ARGV[1])
-if not data then return 0 end
-local f = {}
-for x in string.gmatch(data, '[^|]+') do f[#f + 1] = x end
-redis.call('HSET', KEYS[1], ARGV[1], table.concat({ f[1], f[2], f[3], f[4], f[5], f[6], ARGV[2] }, '|'))
-return 1`
+local moved = 0
+for i = 2, #ARGV do
+  local data = redis.call('HGET', KEYS[1], ARGV[i])
+  if data then
+    local f = {}
+    for x in string.gmatch(data, '[^|]+') do f[#f + 1] = x end
+    redis.call('HSET', KEYS[1], ARGV[i], table.concat({ f[1], f[2], f[3], f[4], f[5], f[6], ARGV[1] }, '|'))
+    moved = moved + 1
+  end
+end
+return moved`
 
 /** KEYS state, resv, resvexp  ARGV id → 1 released, 0 was not held */
 const release = `${HOLD}

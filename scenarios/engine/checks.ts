@@ -1,7 +1,7 @@
 // A scenario's checks (e.g. the plan's success metrics) evaluated on its projection: pass or fail, with the figure.
 // Every comparison is exact (cross-multiplied ratios), the shown figure is rounded for people.
 import * as BigDecimal from "effect/BigDecimal"
-import { divideRounded, formatFixed, formatUsd, unitEconomicsVerdict } from "../../model/index.ts"
+import { divideRounded, formatFixed, formatUsd, shownAgainstTarget, unitEconomicsVerdict } from "../../model/index.ts"
 import type { Check as ReportCheck } from "./summaryContract.ts"
 import type { Check } from "../scenario/schema.ts"
 import { OUTPUT_CATALOGUE } from "./outputCatalogue.ts"
@@ -20,9 +20,9 @@ const atMost = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isLessThan
 const above = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isGreaterThan(r.num, BigDecimal.multiply(bound, r.den))
 const below = (r: Ratio, bound: BigDecimal.BigDecimal) => BigDecimal.isLessThan(r.num, BigDecimal.multiply(bound, r.den))
 
-const shown = (metric: Check["metric"], r: Ratio): string => {
-  // two decimals: a check decides on the exact ratio, and 1.96% shown as "2.0%" would read like a wrong verdict
-  if (isPct(metric)) return `${formatFixed(divideRounded(r.num, r.den, 2, "half-even"), 2)}%`
+const shown = (metric: Check["metric"], r: Ratio, target?: BigDecimal.BigDecimal): string => {
+  // two decimals, and more when they would land on the target the exact ratio misses (1.996% is never "2.00%")
+  if (isPct(metric)) return `${target === undefined ? formatFixed(divideRounded(r.num, r.den, 2, "half-even"), 2) : shownAgainstTarget(r.num, r.den, target, 2)}%`
   if (isMoney(metric)) return formatUsd(divideRounded(r.num, r.den, 2, "half-even"))
   return BigDecimal.format(BigDecimal.normalize(divideRounded(r.num, r.den, 0, "half-even")))
 }
@@ -67,5 +67,5 @@ export const evaluateChecks = (p: Projection, checks: ReadonlyArray<Check>): Rea
     }
     const pass = (c.min === undefined || atLeast(r, c.min)) && (c.max === undefined || atMost(r, c.max)) &&
       (c.above === undefined || above(r, c.above)) && (c.below === undefined || below(r, c.below))
-    return { name: c.name, target: targetText(c), value: shown(c.metric, r) + where, pass }
+    return { name: c.name, target: targetText(c), value: shown(c.metric, r, c.min ?? c.max ?? c.above ?? c.below) + where, pass }
   })

@@ -72,11 +72,15 @@ export const planComparison = (p: Projection, sheet: Parameters<typeof audit>[0]
   return rows
 }
 
+// the notes read like the tables: money as "$2,500.00", a margin line as "37.7%"
+const shownAs = (item: string, text: string): string =>
+  item.includes("%") ? `${text}%` : formatUsd(BigDecimal.fromStringUnsafe(text))
+
 /** One sentence per differing line, for the report's notes. */
 export const planComparisonNotes = (rows: ReadonlyArray<PlanLine>): ReadonlyArray<string> =>
   rows
     .filter((r) => r.why !== "matches")
     .map((r) =>
-      `${r.item}: plan ${r.plan === null ? "has no such line" : r.plan}, engine ${r.engine}` +
-      `${r.difference === null ? "" : ` (${r.difference.startsWith("-") ? "" : "+"}${r.difference})`}. ${r.why}`
+      `${r.item}: plan ${r.plan === null ? "has no such line" : shownAs(r.item, r.plan)}, engine ${shownAs(r.item, r.engine)}` +
+      `${r.difference === null ? "" : ` (${r.difference.startsWith("-") ? "" : "+"}${shownAs(r.item, r.difference)})`}. ${r.why}`
     )

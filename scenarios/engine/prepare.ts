@@ -4,7 +4,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import {
   allocateUnits,
   FULL_USAGE,
-  isPaidTier,
+  isPayingTier,
   JETTYTHUNDER_LINES,
   keptFraction,
   type Money,
@@ -86,7 +86,7 @@ const usageSeries = (scenario: Scenario, tier: TierId, dim: UsageDimension): Fra
 /** Support per user of a tier: the scenario's amount (one for every paid tier, or per tier), else the model's rule. */
 export const supportOf = (scenario: Scenario, sheet: Sheet, tier: TierId): BigDecimal.BigDecimal => {
   const s = scenario.support_per_user
-  if (s !== undefined && BigDecimal.isBigDecimal(s)) return isPaidTier(sheet, tier) ? s : ZERO
+  if (s !== undefined && BigDecimal.isBigDecimal(s)) return isPayingTier(tier) ? s : ZERO
   return supportPerUser(sheet, tier, s?.[tier])
 }
 

@@ -33,9 +33,21 @@ export interface ReportChartsOptions {
   readonly compareFigure?: string
   /** margin target line in percent (e.g. 70), or none */
   readonly marginTargetPct?: number
+  /** a report of a comparison (`econ compare`): only charts that show both A and B */
+  readonly comparisonOnly?: boolean
 }
 
+/** The figures a comparison report draws, each with A and B on one chart. */
+const COMPARISON_FIGURES = ["revenue", "net_profit", "cumulative_net_profit", "gross_margin_pct"] as const
+
 export const reportCharts = (summary: ScenarioSummary, options: ReportChartsOptions = {}): ReadonlyArray<NamedChart> => {
+  if (options.baseline !== undefined && options.comparisonOnly === true) {
+    const a = options.baseline
+    return [
+      ...COMPARISON_FIGURES.map((figure) => ({ name: `compare-${figure.replace(/_/g, "-")}`, spec: compareLinesChart(a, summary, { figure }) })),
+      { name: "compare-diff", spec: compareDiffChart(a, summary, { figure: options.compareFigure ?? "net_profit" }) }
+    ]
+  }
   const charts: Array<NamedChart> = [
     { name: "revenue-costs", spec: revenueCostsChart(summary) },
     { name: "break-even", spec: breakEvenChart(summary) },

@@ -128,7 +128,7 @@ ${checks
 </tbody></table></div></section>`
 
 const notesSection = (notes: ReadonlyArray<string>): string =>
-  notes.length === 0 ? "" : `<section id="notes"><h2>Notes</h2><ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>`
+  notes.length === 0 ? "" : `<section id="notes"><h2>Notes on the method</h2><ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>`
 
 const chartsSection = (charts: ReadonlyArray<RenderedChart>): string =>
   `<section class="charts" id="charts" aria-label="Charts">${charts
@@ -141,7 +141,7 @@ const monthlySection = (summary: ScenarioSummary): string => {
   const relapsed = new Set(runs.relapses.flatMap((r) => summary.months.filter((m) => m.month >= r.from && m.month <= r.to).map((m) => m.month)))
   const mark = (month: string): string =>
     month === be ? " ◆" : month === runs.sustained ? " ◆◆" : relapsed.has(month) ? " ▼" : ""
-  const head = ["Month", "Users", "Revenue", "Variable costs", "Gross profit", "Gross margin", "Fixed costs", "Net profit", "Net margin", "Cumulative net", "JT pool"]
+  const head = ["Month", "Users", "Revenue", "Variable costs", "Gross profit", "Gross margin", "Fixed costs", "Net profit", "Net margin", "Cumulative net", "JettyThunder pool"]
   const row = (m: MonthFigures): string => {
     const f = (k: keyof MonthFigures & string) => money(m[k] as string, `${m.month}.${k}`)
     const nm = netMarginPct(m)
@@ -161,7 +161,7 @@ const monthlySection = (summary: ScenarioSummary): string => {
   return `<section id="monthly"><h2>Month by month</h2><div class="table-wrap"><table>
 <thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>
 ${body.join("\n")}
-</tbody></table></div>${be !== null ? `<p class="period">◆ first break-even month${runs.sustained !== null && runs.sustained !== be ? "; ◆◆ sustained break-even (net profit ≥ 0 from here to the horizon)" : ""}${relapsed.size > 0 ? "; ▼ net loss again after break-even" : ""}</p>` : ""}</section>`
+</tbody></table></div><p class="period">JettyThunder pool: what AgentCache owes JettyThunder for the month (storage hot and cold, bandwidth, API calls), as in the plan's internal billing record; it is part of the variable costs.</p>${be !== null ? `<p class="period">◆ first break-even month${runs.sustained !== null && runs.sustained !== be ? "; ◆◆ sustained break-even (net profit ≥ 0 from here to the horizon)" : ""}${relapsed.size > 0 ? "; ▼ net loss again after break-even" : ""}</p>` : ""}</section>`
 }
 
 /** Users by tier and cost lines at every 3rd month (plus first and last): the detail behind the totals. */
@@ -238,11 +238,11 @@ export const reportHtml = (input: ReportHtmlInput): string => {
 </header>
 ${kpiSection(summary, checks)}
 ${checksSection(checks)}
-${notesSection(input.notes ?? [])}
 ${chartsSection(charts)}
 ${input.baseline !== undefined ? compareSection(input.baseline, summary) : ""}
 ${monthlySection(summary)}
 ${breakdownSection(summary)}
+${notesSection(input.notes ?? [])}
 <footer>
 Amounts in the tables are exact, to the cent, as computed by the scenario engine (decimal arithmetic, banker's rounding at cents).
 Charts are drawn from the same figures; their axes round for legibility. Monte Carlo figures are statistics over runs, not bookings.

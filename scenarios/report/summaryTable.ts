@@ -18,8 +18,8 @@ export const selectedMonths = (length: number, every: number): ReadonlyArray<num
   return [...picked].filter((i) => i >= 0).sort((a, b) => a - b)
 }
 
-// "-1,234.50": the dollar sign lives in the header so the digits line up
-const amount = (text: string, field: string): string => formatUsd(moneyOf(text, field)).replace("$", "")
+// "-$1,234.50": money in the one format every econ table uses
+const amount = (text: string, field: string): string => formatUsd(moneyOf(text, field))
 
 interface Column {
   readonly header: string
@@ -30,13 +30,13 @@ interface Column {
 const COLUMNS: ReadonlyArray<Column> = [
   { header: "Month", align: "left", cell: (m) => monthLabel(m.month) },
   { header: "Users", align: "right", cell: (m) => count(totalUsers(m)) },
-  { header: "Revenue $", align: "right", cell: (m) => amount(m.revenue, `${m.month}.revenue`) },
-  { header: "Var. costs $", align: "right", cell: (m) => formatUsd(variableCosts(m)).replace("$", "") },
-  { header: "Gross profit $", align: "right", cell: (m) => amount(m.gross_profit, `${m.month}.gross_profit`) },
-  { header: "GM %", align: "right", cell: (m) => m.gross_margin_pct ?? NA },
-  { header: "Fixed $", align: "right", cell: (m) => amount(m.fixed, `${m.month}.fixed`) },
-  { header: "Net profit $", align: "right", cell: (m) => amount(m.net_profit, `${m.month}.net_profit`) },
-  { header: "Cumulative $", align: "right", cell: (m) => amount(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`) }
+  { header: "Revenue", align: "right", cell: (m) => amount(m.revenue, `${m.month}.revenue`) },
+  { header: "Var. costs", align: "right", cell: (m) => formatUsd(variableCosts(m)) },
+  { header: "Gross profit", align: "right", cell: (m) => amount(m.gross_profit, `${m.month}.gross_profit`) },
+  { header: "GM", align: "right", cell: (m) => (m.gross_margin_pct === null ? NA : `${m.gross_margin_pct}%`) },
+  { header: "Fixed", align: "right", cell: (m) => amount(m.fixed, `${m.month}.fixed`) },
+  { header: "Net profit", align: "right", cell: (m) => amount(m.net_profit, `${m.month}.net_profit`) },
+  { header: "Cumulative", align: "right", cell: (m) => amount(m.cumulative_net_profit, `${m.month}.cumulative_net_profit`) }
 ]
 
 const nth = (n: number): string => {

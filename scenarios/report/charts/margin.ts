@@ -17,6 +17,8 @@ export const defaults = {
   floorPct: -100,
   /** a target line, e.g. 70 for the plan's "70%+ profit margin"; null for none */
   targetPct: null as number | null,
+  /** which margin the target is for: the plan's tier margins are gross margins (revenue − variable costs) */
+  targetOf: "gross" as "gross" | "net",
   colors: { gross: COLORS.revenue, net: COLORS.profit, target: COLORS.breakEven }
 }
 
@@ -52,7 +54,7 @@ export const marginChart = (summary: ScenarioSummary, options: MarginOptions = {
     legend: [
       { label: "Gross margin", color: o.colors.gross, shape: "line" },
       ...(o.showNetMargin ? [{ label: "Net margin", color: o.colors.net, shape: "line" as const }] : []),
-      ...(o.targetPct !== null ? [{ label: `Target ${percentTick(o.targetPct)}`, color: o.colors.target, shape: "dashed" as const }] : [])
+      ...(o.targetPct !== null ? [{ label: `Target: ${o.targetOf} margin ≥ ${percentTick(o.targetPct)}`, color: o.colors.target, shape: "dashed" as const }] : [])
     ],
     ...(clipped ? { footnote: `Net margin below ${percentTick(o.floorPct)} (early months with little revenue) is cut off at the axis.` } : {}),
     plot: {
