@@ -143,5 +143,5 @@ describe("econ users / jobs / serve", () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain("REDIS_URL")
     expect(lines[0]).toContain("redis-server")
-  })
+  }, 180_000) // a fresh process opening the embedded database first: seconds alone, far more on a loaded 2-core machine
 })

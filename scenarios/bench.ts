@@ -1,7 +1,8 @@
 // `npm run bench`: the scenario engine against the targets of issue 11, every ratio against a baseline measured in the
 // same run, every figure repeated (min / median / max) with the load average, in CPU time (robust on a shared
 // machine) and wall time. `econ` is measured as a child process, as a user runs it; the numpy peer
-// (scenarios/bench/peer.py) runs when a python3 with numpy is found.
+// (scenarios/bench/peer.py) runs when a python3 with numpy is found. BENCH_REPEATS=N sets the repeats (default 3; the
+// million-run figure at most 2); `node scenarios/bench.ts --peer-spec` prints the scenario as the peer reads it.
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os"

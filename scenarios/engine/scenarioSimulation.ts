@@ -32,46 +32,35 @@ const R = BOOKED_ROWS
  */
 export const fillFigures = (run: RunFigures, values: Float64Array): void => {
   const { months, tiers: K } = run
-  const money = (at: number, cents: Float64Array, stride = 1, offset = 0) => {
-    for (let i = 0; i < months; i++) values[at + i] = cents[i * stride + offset]! / 100
-  }
   for (let f = 0; f < FIGURES.length; f++) {
     const at = f * months
     const figure = FIGURES[f]!
-    switch (figure) {
-      case "users":
-      case "paying_users":
-        for (let i = 0; i < months; i++) {
-          let n = 0
-          for (let k = figure === "users" ? 0 : 1; k < K; k++) n += run.users[i * K + k]!
-          values[at + i] = n
-        }
-        break
-      case "revenue":
-        money(at, run.booked, R, REVENUE)
-        break
-      case "variable_costs":
-        money(at, run.variableCosts)
-        break
-      case "gross_profit":
-        money(at, run.grossProfit)
-        break
-      case "gross_margin_pct":
-        for (let i = 0; i < months; i++) {
-          const tenths = run.grossMarginTenths[i]!
-          values[at + i] = Number.isNaN(tenths) ? 0 : tenths / 10
-        }
-        break
-      case "net_profit":
-        money(at, run.netProfit)
-        break
-      case "cumulative_net_profit":
-        money(at, run.cumulativeNetProfit)
-        break
-      case "jettythunder_pool":
-        money(at, run.jettythunderPool)
+    if (figure === "users" || figure === "paying_users") {
+      for (let i = 0; i < months; i++) {
+        let n = 0
+        for (let k = figure === "users" ? 0 : 1; k < K; k++) n += run.users[i * K + k]!
+        values[at + i] = n
+      }
+    } else if (figure === "gross_margin_pct") {
+      for (let i = 0; i < months; i++) {
+        const tenths = run.grossMarginTenths[i]!
+        values[at + i] = Number.isNaN(tenths) ? 0 : tenths / 10
+      }
+    } else {
+      const [cents, stride, offset] = CENTS[figure](run)
+      for (let i = 0; i < months; i++) values[at + i] = cents[i * stride + offset]! / 100
     }
   }
+}
+
+/** Where each money figure's cents are in a run: the array, its stride per month, the offset in a month. */
+const CENTS: Record<Exclude<(typeof FIGURES)[number], "users" | "paying_users" | "gross_margin_pct">, (run: RunFigures) => readonly [Float64Array, number, number]> = {
+  revenue: (run) => [run.booked, R, REVENUE],
+  variable_costs: (run) => [run.variableCosts, 1, 0],
+  gross_profit: (run) => [run.grossProfit, 1, 0],
+  net_profit: (run) => [run.netProfit, 1, 0],
+  cumulative_net_profit: (run) => [run.cumulativeNetProfit, 1, 0],
+  jettythunder_pool: (run) => [run.jettythunderPool, 1, 0]
 }
 
 /**
