@@ -13,7 +13,6 @@ import {
   exactJsonNumber,
   formatMoney,
   formatPercent,
-  formatUsd,
   type Money,
   percent,
   priceOfBytes,
@@ -34,7 +33,7 @@ import { costLineLabel } from "../scenarios/report/figures.ts"
 import { dollarTick } from "../scenarios/report/format.ts"
 import { renderChart, type ChartSpec } from "../scenarios/report/svg.ts"
 import { COLORS, INK } from "../scenarios/report/theme.ts"
-import { CommandFailed, formatTable, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
+import { CommandFailed, figureCell, formatTable, pctCell, usdCell, jsonFlag, printJson, printLine, printNote, UsageError } from "./common.ts"
 import { readMeteredFile } from "./meteredFile.ts"
 import { scenarioArgument, useScenario } from "./scenarioCommon.ts"
 
@@ -187,8 +186,10 @@ export const varianceOf = (projection: Projection, metered: ReadonlyArray<Metere
   }
 }
 
-const usd = (s: string) => formatUsd(BigDecimal.fromStringUnsafe(s))
-const pctText = (p: string | null) => (p === null ? "—" : `${p.startsWith("-") ? "" : "+"}${p}%`)
+const usd = (s: string) => usdCell(s)
+/** a variance in percent is signed ("+34.5%"); nothing to compare against reads "n/a", as in every table */
+const pctText = (p: string | null) => (p === null ? pctCell(p) : `${p.startsWith("-") ? "" : "+"}${pctCell(p)}`)
+const count = (n: number) => `${n > 0 ? "+" : n < 0 ? "-" : ""}${figureCell("count", String(Math.abs(n)))}`
 
 export const VARIANCE_HEADER: ReadonlyArray<string> = ["line", "plan", "actual", "actual − plan", "%"]
 
@@ -201,9 +202,9 @@ export const varianceRows = (
 ): ReadonlyArray<ReadonlyArray<string>> => [
   ...users.map((u) => [
     `${sheet === undefined ? u.tier : tierOf(sheet, u.tier).name} users`,
-    String(u.plan),
-    String(u.actual),
-    `${u.variance > 0 ? "+" : ""}${u.variance}`,
+    figureCell("count", String(u.plan)),
+    figureCell("count", String(u.actual)),
+    count(u.variance),
     pctText(u.variance_pct)
   ]),
   ...money.map((m) => [label(m.line), usd(m.plan), usd(m.actual), usd(m.variance), pctText(m.variance_pct)])
