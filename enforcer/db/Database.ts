@@ -66,7 +66,10 @@ const makeShape = (db: Kysely<DB>, kind: "pglite" | "pg", timeoutMs: number): Da
   use: (f) => {
     const call = Effect.tryPromise({ try: () => f(db), catch: databaseError })
     // the embedded database lives in this process: it cannot be cut off, only busy, and a busy queue is no outage
+    // interruptible even when the caller is not (an upload's recording, a batch forked from one): else the backstop
+    // could not end a call whose promise never settles, and the caller (and shutdown) would wait on it for good
     return kind === "pglite" ? call : call.pipe(
+      Effect.interruptible,
       Effect.timeoutOrElse({
         duration: 4 * timeoutMs,
         orElse: () => Effect.fail(new DatabaseError({ message: `database: no answer within ${4 * timeoutMs} ms` }))
