@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Database, sumToBigInt } from "../db/Database.ts"
 import { ObjectStore } from "../s3/ObjectStore.ts"
+import { until } from "../testkit/faultBench.ts"
 import { call, newTenant, quotaOf, type RunningService, sleep, startService, storeAsset } from "../testkit/service.ts"
 import { DB_VARIANTS, dropRedisPrefix, testSettings } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
@@ -107,7 +108,8 @@ describe.each(DB_VARIANTS)("HTTP flows on $name", (variant) => {
       expect(g.text.length).toBe(900)
       expect(g.headers.get("content-type")).toBe("audio/ogg")
     }
-    await sleep(50) // the charge settles when the body stream ends
+    // the charge settles when each body stream ends: wait for it (bounded), not for a fixed time
+    await until("the three downloads are charged", async () => (await quotaOf(svc.url, t.key)).bandwidth.used_bytes === 2700)
     const q = await quotaOf(svc.url, t.key)
     expect(q.bandwidth.used_bytes).toBe(2700)
     const fourth = await call(svc.url, "GET", `/api/v1/assets/${a.json.asset_id}`, { key: t.key })

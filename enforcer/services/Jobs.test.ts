@@ -12,6 +12,7 @@ import { TimeSource } from "../quota/TimeSource.ts"
 import { RedisClient } from "../redis/RedisClient.ts"
 import { tenantKeys } from "../redis/keys.ts"
 import { ObjectStore } from "../s3/ObjectStore.ts"
+import { until } from "../testkit/faultBench.ts"
 import { call, newTenant, quotaOf, type RunningService, sleep, startService, storeAsset } from "../testkit/service.ts"
 import { DB_VARIANTS, dropRedisPrefix, testSettings } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
@@ -87,7 +88,8 @@ describe.each(DB_VARIANTS)("jobs on $name", (variant) => {
     const a = await storeAsset(svc.url, t.key, "p".repeat(500))
     await call(svc.url, "GET", `/api/v1/assets/${a.json.asset_id}`, { key: t.key })
     await call(svc.url, "GET", "/api/v1/cache/x", { key: t.key })
-    await sleep(30)
+    // the download's charge settles when its body stream ends: wait for it (bounded), not for a fixed time
+    await until("the download is charged", async () => (await quotaOf(svc.url, t.key)).bandwidth.used_bytes === 500)
     let q = await quotaOf(svc.url, t.key)
     expect([q.requests.used, q.bandwidth.used_bytes, q.storage.jettythunder.used_bytes]).toEqual([1, 500, 500])
     clock.shift(32 * DAY)
