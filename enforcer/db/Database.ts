@@ -3,7 +3,7 @@
 // A server connection that dies or stops answering never takes the process down and never hangs a request: every
 // client has an 'error' listener (pg emits one on a checked-out client whose backend dies, and Node exits on an
 // unhandled one), every statement and every connect has a deadline, and a client that missed one is discarded.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs"
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
@@ -19,6 +19,7 @@ import { type DatabaseConfig, EnforcerConfig } from "../config/EnforcerConfig.ts
 import { DatabaseError } from "../errors.ts"
 import type { DB } from "./schema.table.ts"
 import { isAlive } from "../processAlive.ts"
+import { pgliteBootOptions, pgliteTemplate } from "./pgliteBoot.ts"
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const
 
@@ -95,7 +96,11 @@ export const openDatabase = (config: DatabaseConfig, timeoutMs = 2_000): Effect.
   Effect.tryPromise({
     try: async (): Promise<Opened> => {
       if (config._tag === "Memory") {
-        const pglite = await PGlite.create({ parsers: PARSERS })
+        const pglite = await PGlite.create({
+          ...(await pgliteBootOptions()),
+          loadDataDir: (await pgliteTemplate(migratedTemplate, true))!,
+          parsers: PARSERS
+        })
         const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
         return { db, kind: "pglite", close: () => db.destroy().then(() => pglite.close()).catch(() => undefined) }
       }
@@ -103,7 +108,13 @@ export const openDatabase = (config: DatabaseConfig, timeoutMs = 2_000): Effect.
         mkdirSync(config.dir, { recursive: true })
         const releaseLock = takeLock(path.join(config.dir, "..", "pg.lock"))
         try {
-          const pglite = await PGlite.create(config.dir, { parsers: PARSERS })
+          // a new directory starts from the template when one is set (ECON_PGLITE_TEMPLATE), else from its own initdb
+          const template = existsSync(path.join(config.dir, "PG_VERSION")) ? undefined : await pgliteTemplate(migratedTemplate, false)
+          const pglite = await PGlite.create(config.dir, {
+            ...(await pgliteBootOptions()),
+            ...(template !== undefined ? { loadDataDir: template } : {}),
+            parsers: PARSERS
+          })
           const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
           return {
             db,
@@ -269,6 +280,10 @@ export const migrate = (db: Kysely<DB>, schema?: string) =>
     },
     catch: (cause) => new DatabaseError({ message: cause instanceof Error ? cause.message : String(cause), cause })
   })
+
+/** What a template holds: the schema migrated (its Kysely is left open: destroying it would close the PGlite before
+ * it is dumped). */
+export const migratedTemplate = (pglite: PGlite) => Effect.runPromise(migrate(new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })))
 
 /** `sum(...)` is numeric: a string on both drivers, null over no rows. */
 export const sumToBigInt = (v: unknown): bigint => (v === null || v === undefined ? 0n : BigInt(String(v)))
