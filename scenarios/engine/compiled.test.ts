@@ -121,9 +121,9 @@ describe("the compiled fast path", () => {
     // seeded in CI; FAST_SEED=random explores new cases
     ...(process.env["FAST_SEED"] === "random" ? {} : { seed: Number(process.env["FAST_SEED"] ?? 20261125) }),
     // a failure found among near-ties shrinks in tiny steps, for minutes: stop before vitest's 60 s test timeout (which
-    // fails the test but cannot stop the loop) and report the smallest counterexample found so far
-    interruptAfterTimeLimit: 50_000,
-    markInterruptAsFailure: true
+    // fails the test but cannot stop the loop) and report the smallest counterexample found so far. A run without a
+    // failure that reaches the limit (thousands of FAST_RUNS on a busy machine) passes with the cases it ran.
+    interruptAfterTimeLimit: 50_000
   })(
     "books every figure of every month exactly as the exact engine, whatever inputs vary",
     (tree, picks, moves, withMix) => {
