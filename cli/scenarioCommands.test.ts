@@ -60,6 +60,11 @@ describe("econ run", () => {
     const csv = readFileSync(join(out, "projection.csv"), "utf8").split("\r\n")
     expect(csv[0]).toMatch(/^month,tier,users,revenue,redis,hot_storage,cold_storage,bandwidth,workers,jettythunder_api,jettyspeed,text_cache,support/)
     expect(csv.filter((l) => l !== "").length).toBe(1 + 36 * 5)
+    // the closing notes read as finance would: inputs by name, the rounding in words
+    expect(r.stdout).toMatch(/Monte Carlo: 300 runs from seed 5, each drawing 11 inputs \(Sign-ups in month 1, Sign-up growth per month, Conversion to Starter \(monthly\), .*, Pro churn \(monthly\), /)
+    expect(r.stdout).toContain("rounded half-even to the cent")
+    expect(r.stdout).not.toMatch(/users\.churn|roundMoney/)
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("Pro churn (monthly)")
   })
 
   it("refuses a malformed scenario: one line on stderr naming the field, exit 2, nothing written", async () => {

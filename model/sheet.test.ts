@@ -5,7 +5,7 @@ import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import YAML from "yaml"
-import { decodeSheet, encodeSheet, type Sheet } from "./sheet.ts"
+import { decodeSheet, encodeSheet, MAX_DECIMALS, type Sheet } from "./sheet.ts"
 
 const raw = (): any => YAML.parse(readFileSync(new URL("./price-sheet.yaml", import.meta.url), "utf8"))
 const decoded = (input: unknown): Sheet => Result.getOrThrow(decodeSheet(input))
@@ -49,6 +49,14 @@ describe("price sheet", () => {
     const message = Result.isFailure(e) ? e.failure.message : ""
     expect(message).toMatch(/lyve_per_gb_month/)
     expect(message).toMatch(/cache_requests/)
+  })
+  it("refuses a value with more than MAX_DECIMALS decimals, whose exact products would grow without need", () => {
+    const r = raw()
+    r.unit_prices.lyve_per_gb_month = "0." + "3".repeat(MAX_DECIMALS)
+    expect(Result.isSuccess(decodeSheet(r))).toBe(true)
+    r.unit_prices.lyve_per_gb_month = "0." + "3".repeat(100_000)
+    const e = decodeSheet(r)
+    expect(Result.isFailure(e) && e.failure.message).toMatch(/Expected at most 15 decimals \(got 100,000\)\n\s+at \["unit_prices"\]\["lyve_per_gb_month"\]/)
   })
   it("says which tier is missing", () => {
     const r = raw()

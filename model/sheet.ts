@@ -9,6 +9,14 @@ import * as SchemaIssue from "effect/SchemaIssue"
 import { UNSIGNED_DECIMAL_TEXT } from "./money.ts"
 
 /**
+ * Most decimals a written value may carry. Exact arithmetic keeps every decimal through each product (scales add), so
+ * a price written with 100,000 decimals made each month's booking work on 100,000-digit numbers (18 s to project one
+ * scenario). 15 is far finer than any price or rate (a billionth of a cent is 11 decimals), and every such value is
+ * encoded back in plain notation (BigDecimal.format switches to an exponent from 16), so it decodes again.
+ */
+export const MAX_DECIMALS = 15
+
+/**
  * An exact decimal read from YAML as a string ("0.015") or a plain number (0.015); a number is read through its
  * shortest decimal form, which is exactly what was written for any literal of up to 15 significant digits. `pattern`
  * is the text it must match (`DECIMAL_TEXT` or `UNSIGNED_DECIMAL_TEXT`), `example` what the message suggests.
@@ -18,9 +26,16 @@ export const decimalFrom = (pattern: RegExp, expected: string) =>
     Schema.decodeTo(Schema.BigDecimal, {
       decode: SchemaGetter.transformEffect((input: string | number) => {
         const text = typeof input === "number" ? String(input) : input.trim()
-        return pattern.test(text)
+        if (!pattern.test(text)) {
+          return Effect.fail(new SchemaIssue.InvalidValue({ message: `Expected ${expected}, got ${JSON.stringify(input)}` }, input))
+        }
+        const point = text.indexOf(".")
+        const decimals = point < 0 ? 0 : text.length - point - 1
+        return decimals <= MAX_DECIMALS
           ? Effect.succeed(BigDecimal.fromStringUnsafe(text))
-          : Effect.fail(new SchemaIssue.InvalidValue({ message: `Expected ${expected}, got ${JSON.stringify(input)}` }, input))
+          : Effect.fail(new SchemaIssue.InvalidValue({
+            message: `Expected at most ${MAX_DECIMALS} decimals (got ${decimals.toLocaleString("en-US")})`
+          }, input))
       }),
       encode: SchemaGetter.transform((d: BigDecimal.BigDecimal) => BigDecimal.format(d))
     })

@@ -16,10 +16,7 @@ import {
   type ScenarioSummary
 } from "../scenarios/index.ts"
 import { formatUsd, money } from "../model/index.ts"
-import { inputLabel } from "../scenarios/report/inputLabel.ts"
 import { Notebook } from "./notebook.ts"
-
-const INPUT_PATH = /\b(?:users|usage|media|tiering|overrides|fixed_costs|support_per_user|sheet)(?:\.[a-z0-9_]+)+/g
 
 const scenarioFile = (name: string) => fileURLToPath(new URL(`../scenarios/${name}`, import.meta.url))
 
@@ -68,7 +65,6 @@ net profit stays ≥ 0 from **${mixed.summary.break_even_sustained_month === nul
   nb.chart("mixed-break-even", renderChart(breakEven.breakEvenChart(s)))
   nb.chart("mixed-fan", renderChart(monteCarloFan.monteCarloFanChart(s, { figure: "cumulative_net_profit" })))
   nb.chart("mixed-p-break-even", renderChart(breakEvenProbability.breakEvenProbabilityChart(s)))
-  // the engine's notes name inputs by their scenario path; readers get their labels
-  for (const note of mixed.notes) nb.md(note.replace(INPUT_PATH, (id) => inputLabel(id)))
+  for (const note of mixed.notes) nb.md(note)
   return nb
 }

@@ -88,12 +88,42 @@ const snapshot = (f: RunFigures) => ({
 let fastRuns = 0
 let allRuns = 0
 
+// A case FAST_SEED=random found (seed 422869048, path 1978): moved inputs bring a month's gross margin within 0.05% below
+// zero, which the fast path booked as −0 and the exact engine as 0. Shrinking that failure is what once kept a CI
+// worker busy for over ten minutes (some 250,000 runs of the property, each decoding its scenario).
+type ScenarioTree = typeof scenarioTree extends fc.Arbitrary<infer T> ? T : never
+const CAPTURED: [ScenarioTree, Array<number>, Array<number>, boolean] = [{
+  horizon_months: 10,
+  users: {
+    start: { free: 1393561, pro: 2914, business: 2986, enterprise: 918845 },
+    signups: { per_month: "1815.945667", mix: { free: 0.5, pro: 0.5 } },
+    conversion: { starter: "0.042039", pro: "0.000003", business: "0.020604", enterprise: "0.114759" },
+    upgrade: { starter: "0.110209", pro: "0.076013", business: "0.071209" },
+    downgrade: { starter: "0.000008", pro: "0.000004", business: "0.033575", enterprise: "0.013079" },
+    churn: { free: "0.053608", starter: "0.003311", pro: "0.11871", business: "0.038827", enterprise: "0.021034" }
+  },
+  usage: { pro: { storage: { from: "0.999987", to: "0.000001", months: 1 } } },
+  media: { duplicate_ratio: "0.251036" },
+  optimizations: { dedup: false, compression: false, tiering: false },
+  tiering: { cold_share: "0.000008" },
+  overrides: { unit_prices: { bandwidth_per_gb: "0.008434" }, tiers: { starter: { price: "552.49" }, pro: { price: "76.15" }, enterprise: { price: "130.89" } } },
+  fixed_costs: [
+    { from: "2026-01", costs: { infrastructure: "49.561064", development: "26717.53" } },
+    { from: "2026-05", costs: { infrastructure: "12.616002", development: "21797.58" } },
+    { from: "2026-09", costs: { infrastructure: "82.670928", development: "27261.27" } }
+  ]
+}, [931088943, 2029859783, 891867164, 1636359211], [143961, -899992, 414907, -899994, 127345, -429679, 344318], false]
+
 describe("the compiled fast path", () => {
   test.prop([scenarioTree, fc.array(fc.nat(), { minLength: 1, maxLength: 7 }), fc.array(fc.integer({ min: -900_000, max: 900_000 }), { minLength: 7, maxLength: 7 }), fc.boolean()], {
     numRuns: Number(process.env["FAST_RUNS"] ?? 150),
-    // seeded in CI: a random tree once sent the scenario decoder into a run of many minutes (open defect, see the
-    // closing note); FAST_SEED=random explores new cases
-    ...(process.env["FAST_SEED"] === "random" ? {} : { seed: Number(process.env["FAST_SEED"] ?? 20261125) })
+    examples: [CAPTURED],
+    // seeded in CI; FAST_SEED=random explores new cases
+    ...(process.env["FAST_SEED"] === "random" ? {} : { seed: Number(process.env["FAST_SEED"] ?? 20261125) }),
+    // a failure found among near-ties shrinks in tiny steps, for minutes: stop before vitest's 60 s test timeout (which
+    // fails the test but cannot stop the loop) and report the smallest counterexample found so far. A run without a
+    // failure that reaches the limit (thousands of FAST_RUNS on a busy machine) passes with the cases it ran.
+    interruptAfterTimeLimit: 50_000
   })(
     "books every figure of every month exactly as the exact engine, whatever inputs vary",
     (tree, picks, moves, withMix) => {
@@ -116,6 +146,16 @@ describe("the compiled fast path", () => {
       expect(got).toEqual(reference)
     }
   )
+
+  it("books a gross margin that rounds to zero from below as 0, as the exact engine does (not −0)", () => {
+    // the captured case above, reduced by hand: one tier priced so the month's gross profit is −$3.00 on $18,000
+    const loaded = scenarioOf({ horizon_months: 1, users: { start: { pro: 1000 } }, overrides: { tiers: { pro: { price: "18.00" } } } })
+    const compiled = compileScenario(loaded.state, [])
+    const got = compiled.run([])
+    expect(got.grossProfit[0]).toBe(-300)
+    expect(got.grossMarginTenths[0]).toBe(0)
+    expect(snapshot(got)).toEqual(snapshot(figuresOf(project(prepare(compiled.exactState([]))), newRunFigures(1, 5))))
+  })
 
   it("took the fast path in most of those runs (the property is not about the exact engine against itself)", () => {
     expect(allRuns).toBeGreaterThan(0)

@@ -25,7 +25,9 @@ export const divHalfEven = (num: number, den: number): number => {
   }
   const twice = 2 * r
   if (twice > den || (twice === den && q % 2 === 1)) q += 1
-  return num < 0 ? -q : q
+  // 0 − q, not −q: a negative quotient that rounds to zero is the exact engine's 0 (BigDecimal has no −0), so a margin
+  // of −0.02% books as 0.0, as it does there
+  return num < 0 ? 0 - q : q
 }
 
 /**

@@ -75,3 +75,19 @@ export const isOutputName = (s: string): s is OutputName => Object.hasOwn(OUTPUT
 
 /** The unit of an output by name; `cost.<line>` and unknown names of the report layer are money. */
 export const outputUnit = (name: string): OutputUnit => (isOutputName(name) ? OUTPUT_CATALOGUE[name].unit : "usd")
+
+const COST_LINE_LABELS: Readonly<Record<string, string>> = {
+  redis: "Redis",
+  hot_storage: "Hot storage",
+  cold_storage: "Cold storage",
+  bandwidth: "Bandwidth",
+  workers: "Workers",
+  jettythunder_api: "JettyThunder API",
+  jettyspeed: "JettySpeed",
+  text_cache: "Text cache",
+  support: "Support"
+}
+
+/** What people call a cost line (the `cost.<line>` outputs): "hot_storage" → "Hot storage". */
+export const costLineLabel = (line: string): string =>
+  COST_LINE_LABELS[line] ?? line.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase())

@@ -175,7 +175,9 @@ export const prepare = (state: ScenarioState): EngineInput => {
   }
 
   const series = tiers.map((t) => USAGE_DIMENSIONS.map((d) => usageSeries(scenario, t, d)))
-  const tableCount = 1 + Math.max(0, ...series.flat().map((s) => (s === undefined ? 0 : rampLength(s))))
+  // one table per month until the last ramp ends, and no more than the horizon shows: a ramp over 100,000 months in a
+  // 12-month scenario built 100,001 tables that no month read (10 s to project)
+  const tableCount = Math.min(months, 1 + Math.max(0, ...series.flat().map((s) => (s === undefined ? 0 : rampLength(s)))))
   // tiers without their own usage share the `default` series objects: compute each ramp once
   const rampValues = new Map<FractionSeries, Array<BigDecimal.BigDecimal>>()
   const shareAt = (s: FractionSeries | undefined, j: number): BigDecimal.BigDecimal => {

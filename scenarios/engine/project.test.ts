@@ -143,6 +143,16 @@ describe("closed forms", () => {
     expect(p.months.map((m) => m.signups[2])).toEqual([10, 11, 10, 11, 10, 11])
   })
 
+  it("a usage ramp longer than the horizon builds tables for the horizon only, and books each month as the ramp says", () => {
+    const run = (storage: unknown) => prepare(scenarioOf({ horizon_months: 12, users: { start: { pro: 1000 } }, usage: { pro: { storage } } }).state)
+    // a ramp over 1,000,000 months once built 1,000,001 tables (minutes) for the 12 months shown
+    const long = run({ from: 1, to: 0, months: 1_000_000 })
+    expect(long.tables).toHaveLength(12)
+    // its month 12 stores 1 − 11/1,000,000 of the allowance: $999.99 of a full allowance's $1,000.00
+    expect(line(project(long), 11, "hot_storage")).toBe(line(project(run("0.999989")), 0, "hot_storage"))
+    expect(line(project(long), 11, "hot_storage")).not.toBe(line(project(long), 0, "hot_storage"))
+  })
+
   it("compounding sign-ups follow start·(1 + g)^t to within a user", () => {
     const p = project(prepare(scenarioOf({ horizon_months: 24, users: { start: {}, signups: { per_month: { start: 100, growth: 0.1 }, mix: { pro: 1 } } } }).state))
     let cumulative = 0

@@ -5,6 +5,7 @@ import { formatPercent, formatUsd, percent } from "../../model/index.ts"
 import type { Check as ReportCheck, ProjectionRow } from "./summaryContract.ts"
 import type { LoadedScenario } from "../scenario/load.ts"
 import { evaluateChecks } from "./checks.ts"
+import { inputLabel } from "./inputLabel.ts"
 import { type MonteCarloJson, monteCarloOf } from "./monteCarlo.ts"
 import type { Output } from "./outputs.ts"
 import { planComparison, planComparisonNotes, type PlanLine } from "./planComparison.ts"
@@ -66,12 +67,13 @@ export const runScenario = async (loaded: LoadedScenario, options: RunOptions): 
     })
     : undefined
   if (loaded.inputs.length > 0) {
+    const named = loaded.inputs.map((i) => inputLabel(i.id)).join(", ")
     notes.push(
       monteCarlo === undefined
-        ? `${loaded.inputs.length} inputs are uncertain (${loaded.inputs.map((i) => i.id).join(", ")}); this run uses each ` +
+        ? `${loaded.inputs.length} inputs are uncertain (${named}); this run uses each ` +
           `distribution's point value. Run with --runs 10000 for their spread.`
         : `Monte Carlo: ${monteCarlo.runs} runs from seed ${monteCarlo.seed}, each drawing ${loaded.inputs.length} inputs ` +
-          `(${loaded.inputs.map((i) => i.id).join(", ")}); percentiles within ${monteCarlo.relative_accuracy * 100}% ` +
+          `(${named}); percentiles within ${monteCarlo.relative_accuracy * 100}% ` +
           `of the exact sample percentile. The table and CSV are the deterministic run (point values).`
     )
   }
@@ -105,7 +107,7 @@ export const runScenario = async (loaded: LoadedScenario, options: RunOptions): 
     )
   }
   notes.push(
-    "Money is exact: each cost line and revenue is booked once a month for all tiers (roundMoney, half-even to the cent); " +
+    "Money is exact: each cost line and revenue is booked once a month for all tiers, rounded half-even to the cent; " +
       "per-tier CSV rows split the booked amount by largest remainder, so they add up to the month. Users are whole: " +
       "every flow carries its fraction into the next month."
   )

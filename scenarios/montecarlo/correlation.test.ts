@@ -1,6 +1,6 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { makeSampler, spearmanToPearson, type RankCorrelation, type SamplerInput } from "./correlation.ts"
+import { MAX_CORRELATED_INPUTS, makeSampler, spearmanToPearson, type RankCorrelation, type SamplerInput } from "./correlation.ts"
 import { Rng } from "./prng.ts"
 
 const ranks = (xs: Float64Array): Float64Array => {
@@ -110,6 +110,20 @@ describe("makeSampler", () => {
     expect(fails([{ a: "growth", b: "churn", rank: 1.5 }])).toMatch(/must be in \[-1, 1\] \(got 1\.5\)/)
     expect(fails([{ a: "growth", b: "churn", rank: 0.5 }, { a: "churn", b: "growth", rank: 0.4 }])).toMatch(/given twice/)
     expect(fails([{ a: "growth", b: "churn", rank: 0.5 }, { a: "churn", b: "growth", rank: 0.5 }])).toBe("ok")
+  })
+
+  it("refuses more than MAX_CORRELATED_INPUTS inputs linked into one group", () => {
+    const many = (n: number): ReadonlyArray<SamplerInput> =>
+      Array.from({ length: n }, (_, i) => ({ id: `cost.${i}`, dist: { dist: "normal", mean: 5, sd: 1 } }))
+    const chain = (n: number): ReadonlyArray<RankCorrelation> =>
+      Array.from({ length: n - 1 }, (_, i) => ({ a: `cost.${i}`, b: `cost.${i + 1}`, rank: 0.3 }))
+    expect(Result.isSuccess(makeSampler(many(MAX_CORRELATED_INPUTS), chain(MAX_CORRELATED_INPUTS)))).toBe(true)
+    // a chain of 4,000 once took 35 s to factor (k³), refused now before any matrix is built
+    const long = makeSampler(many(4_000), chain(4_000))
+    expect(Result.isFailure(long) && long.failure.message).toMatch(/^4,000 inputs are linked into one group by correlations \(cost\.0, cost\.1, cost\.2, …\); at most 100 may be correlated together/)
+    // as many inputs in small groups are fine
+    const pairs = Array.from({ length: 2_000 }, (_, i) => ({ a: `cost.${2 * i}`, b: `cost.${2 * i + 1}`, rank: 0.3 }))
+    expect(Result.isSuccess(makeSampler(many(4_000), pairs))).toBe(true)
   })
 
   it("converts Spearman to Pearson with 2 sin(π ρ/6)", () => {

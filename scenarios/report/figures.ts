@@ -5,6 +5,7 @@ import { breakEvenRun } from "../../model/breakeven.ts"
 import { parseMoney, percent, sumMoney, type Money } from "../../model/money.ts"
 import { USAGE_LINES, type UsageLineName } from "../../model/usageCost.ts"
 import {
+  costLineLabel,
   isOutputName,
   OUTPUT_CATALOGUE,
   type OutputsFor,
@@ -17,20 +18,7 @@ import { ReportInputError, type MonthFigures, type ScenarioSummary } from "../en
 /** Known cost lines in the order finance reads them (the model's usage lines, then support); unknown lines follow, A→Z. */
 export const COST_LINE_ORDER: ReadonlyArray<UsageLineName | "support"> = [...USAGE_LINES, "support"]
 
-const COST_LINE_LABELS: Readonly<Record<string, string>> = {
-  redis: "Redis",
-  hot_storage: "Hot storage",
-  cold_storage: "Cold storage",
-  bandwidth: "Bandwidth",
-  workers: "Workers",
-  jettythunder_api: "JettyThunder API",
-  jettyspeed: "JettySpeed",
-  text_cache: "Text cache",
-  support: "Support"
-}
-
-export const costLineLabel = (line: string): string =>
-  COST_LINE_LABELS[line] ?? line.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase())
+export { costLineLabel }
 
 /** Every cost line that appears in any month, canonical ones first. */
 export const costLines = (summary: Pick<ScenarioSummary, "months">): ReadonlyArray<string> => {

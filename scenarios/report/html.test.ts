@@ -50,7 +50,7 @@ describe("report.html", () => {
 
 describe("report.html for a finance reader", () => {
   const mixed = summaryJson(projectScenario(Result.getOrThrow(loadScenario(new URL("../mixed-growth-36m.yaml", import.meta.url).pathname))))
-  const page = reportHtml({ summary: mixed, notes: ["Money is exact: roundMoney, half-even."], marginTargetPct: 70 })
+  const page = reportHtml({ summary: mixed, notes: ["Money is exact: rounded half-even to the cent."], marginTargetPct: 70 })
   const card = (title: string) => page.slice(page.indexOf(`<h3>${title}</h3>`), page.indexOf("</div></div>", page.indexOf(`<h3>${title}</h3>`)))
 
   it("the break-even card flags the relapse and the sustained month", () => {

@@ -69,4 +69,28 @@ describe("scenario files", () => {
       "users.churn.free"
     )
   })
+
+  const costs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`item${i}`, { dist: "normal", mean: 5, sd: 1 }]))
+  const chain = (n: number) => Array.from({ length: n - 1 }, (_, i) => ({ a: `fixed_costs.item${i}`, b: `fixed_costs.item${i + 1}`, rank: 0.3 }))
+
+  it("refuse work out of all proportion, naming the field and the limit", () => {
+    rejects({ overrides: { tiers: { pro: { price: "49." + "3".repeat(100_000) } } } }, "overrides (price sheet): tiers.pro.price: Expected at most 15 decimals (got 100,000)")
+    rejects({ users: { start: { pro: 10 }, churn: { pro: "0.05" + "0".repeat(20) } } }, "users.churn.pro: Expected at most 15 decimals (got 22)")
+    rejects({ fixed_costs: costs(101), correlations: chain(101) }, "correlations: 101 inputs are linked into one group by correlations", "at most 100")
+    expect(scenarioOf({ ...base, fixed_costs: costs(100), correlations: chain(100) }).inputs).toHaveLength(100)
+  })
+
+  it("decode in time that grows with the scenario, not with its square or cube", () => {
+    const timed = (tree: Record<string, unknown>) => {
+      const t0 = performance.now()
+      scenarioError({ ...base, ...tree })
+      return performance.now() - t0
+    }
+    // 3,000 nested levels (about the YAML parser's own limit): a copy of the path at every node took ~1 s, now ~20 ms
+    let deep: unknown = 1
+    for (let i = 0; i < 3_000; i++) deep = { x: deep }
+    expect(timed({ overrides: { unit_prices: deep } })).toBeLessThan(400)
+    // 4,000 chained correlations: factoring them took ~32 s, refused now in ~0.3 s
+    expect(timed({ fixed_costs: costs(4_000), correlations: chain(4_000) })).toBeLessThan(4_000)
+  })
 })

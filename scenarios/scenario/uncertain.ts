@@ -54,7 +54,10 @@ export interface Extracted {
 export const extractDistributions = (raw: unknown): Extracted => {
   const inputs: Array<UncertainInput> = []
   const errors: Array<string> = []
-  const walk = (node: unknown, path: Array<string | number>): unknown => {
+  // one path, extended and restored on the way down (copied only for a distribution): a copy per node would cost the
+  // depth at every node, quadratic on a deeply nested tree
+  const path: Array<string | number> = []
+  const walk = (node: unknown): unknown => {
     if (isDistribution(node)) {
       const id = pathId(path)
       const root = path[0]
@@ -70,15 +73,27 @@ export const extractDistributions = (raw: unknown): Extracted => {
       inputs.push({ id, path: [...path], dist: decoded.success })
       return literalOf(quantize(pointValue(decoded.success)))
     }
-    if (Array.isArray(node)) return node.map((v, i) => walk(v, [...path, i]))
+    if (Array.isArray(node)) {
+      const out: Array<unknown> = []
+      node.forEach((v, i) => {
+        path.push(i)
+        out.push(walk(v))
+        path.pop()
+      })
+      return out
+    }
     if (typeof node === "object" && node !== null) {
       const out: Record<string, unknown> = {}
-      for (const [k, v] of Object.entries(node)) out[k] = walk(v, [...path, k])
+      for (const [k, v] of Object.entries(node)) {
+        path.push(k)
+        out[k] = walk(v)
+        path.pop()
+      }
       return out
     }
     return node
   }
-  const tree = walk(raw, [])
+  const tree = walk(raw)
   return { tree, inputs, errors }
 }
 

@@ -6,7 +6,8 @@ import { TIER_IDS, type TierId } from "../../model/index.ts"
 import type { LoadedScenario } from "../scenario/decode.ts"
 import type { TreePath } from "../scenario/uncertain.ts"
 import { monthLabel } from "../report/format.ts"
-import { inputLabel, inputUnit, type InputUnit } from "../report/inputLabel.ts"
+import { inputLabel } from "../engine/inputLabel.ts"
+import { inputUnit, type InputUnit } from "../report/inputLabel.ts"
 
 /** money: dollars; quantity: a decimal count (sign-ups per month); rate: a share in [0, 1]; growth: a signed rate */
 export type ControlKind = "money" | "quantity" | "rate" | "growth"
