@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // enforcer suites share one Redis and one PostgreSQL; they isolate by tenant/schema, not by process
-    fileParallelism: true
+    fileParallelism: true,
+    // two files at a time, on two cores too (vitest's default there is one): the enforcer and CLI suites spend most of
+    // their time waiting on Redis, PostgreSQL, S3 and child processes
+    maxWorkers: 2
   }
 })
