@@ -134,7 +134,9 @@ describe("durability of counted requests (group commit)", () => {
     expect(ledger).toBeLessThanOrEqual(load.tally.ok + inFlight)
     // a new instance: the dead one's reservations expire and settle from their batches. Redis may count the requests
     // that were in flight and never answered (the safe side); reconcile then brings it to exactly the ledger
-    const second = await startChild(settings)
+    // in this process: only the first instance has to die by SIGKILL, and a child takes seconds to start
+    const second = { service: await startService(settings) }
+    cleanups.push(() => second.service.close())
     await until("crashed reservations settled", async () => (await quotaOf(second.service.url, t.key)).requests.reserved === 0)
     const used = (await quotaOf(second.service.url, t.key)).requests.used
     expect(used).toBeGreaterThanOrEqual(ledger)
