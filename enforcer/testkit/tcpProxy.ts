@@ -34,19 +34,23 @@ export const startTcpProxy = async (targetHost: string, targetPort: number): Pro
   let accepted = 0
 
   const forward = (link: Link, from: Socket, to: Socket) => {
-    // chunks keep their order under a delay: each waits for the one before it
+    // chunks keep their order under a delay, and after it: each waits for the one before it, so a chunk that arrives
+    // once the link is healed never overtakes one still delayed (that would corrupt the protocol stream)
     let queue = Promise.resolve()
+    let delayed = 0
     from.on("data", (chunk: Buffer) => {
       if (mode === "blackhole") {
         link.lostBytes = true
         return
       }
-      if (delayMs === 0) {
+      if (delayMs === 0 && delayed === 0) {
         to.write(chunk)
         return
       }
       const wait = delayMs
-      queue = queue.then(() => new Promise<void>((r) => setTimeout(r, wait))).then(() => {
+      delayed++
+      queue = queue.then(() => (wait > 0 ? new Promise<void>((r) => setTimeout(r, wait)) : undefined)).then(() => {
+        delayed--
         if (!to.destroyed) to.write(chunk)
       })
     })
