@@ -123,6 +123,9 @@ export const connectCluster = (nodes: ReadonlyArray<string>): Effect.Effect<Clus
     }), {
       lazyConnect: true,
       enableOfflineQueue: false,
+      // never send a command again after its node's connection closed: Redis may have run it already (a reply lost
+      // with the link), and a script run twice counts twice (or finds its own reservation and is refused)
+      retryDelayOnFailover: 0,
       scaleReads: "master",
       redisOptions: FAIL_FAST,
       clusterRetryStrategy: (times) => Math.min(50 * times, 500)
