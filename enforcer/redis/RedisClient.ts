@@ -124,17 +124,20 @@ export const connectCluster = (nodes: ReadonlyArray<string>): Effect.Effect<Clus
       lazyConnect: true,
       enableOfflineQueue: false,
       // never send a command again after its node's connection closed: Redis may have run it already (a reply lost
-      // with the link), and a script run twice counts twice (or finds its own reservation and is refused)
+      // with the link), and a script run twice counts twice (or finds its own reservation and is refused). A command
+      // routed to a node whose connection is still being made fails the same way (503), hence the warm-up below
       retryDelayOnFailover: 0,
       scaleReads: "master",
       redisOptions: FAIL_FAST,
       clusterRetryStrategy: (times) => Math.min(50 * times, 500)
     })
     defineScripts(c)
-    return connected(c, `cannot reach the Redis Cluster at ${nodes.join(",")}: start it or fix REDIS_CLUSTER_NODES`) as Effect.Effect<
-      Cluster,
-      RedisUnavailable
-    >
+    return connected(c, `cannot reach the Redis Cluster at ${nodes.join(",")}: start it or fix REDIS_CLUSTER_NODES`).pipe(
+      // every master's connection made before the first request (the client opens them lazily, and a burst would
+      // find them still connecting); a master that is down now is no reason not to start: its slots answer 503
+      Effect.tap(() => Effect.promise(() => Promise.allSettled(c.nodes("master").map((n) => n.ping())))),
+      Effect.as(c)
+    )
   })
 
 /** The connection the settings name: a cluster when REDIS_CLUSTER_NODES is set, else REDIS_URL. */
