@@ -61,7 +61,7 @@ describe("Redis faults", () => {
       expect(await Effect.runPromise(shape.run((r) => r.incr("n")))).toBe(1)
       proxy.loseReplies()
       const second = Effect.runPromise(Effect.result(shape.run((r) => r.incr("n"))))
-      await until("the INCR ran", async () => (await direct.get("n")) === "2", 10_000)
+      await until("the INCR ran and its reply was lost", async () => (await direct.get("n")) === "2" && proxy.dropped() > 0, 10_000)
       proxy.heal()
       expect((await second)._tag).toBe("Failure")
       expect(await direct.get("n")).toBe("2")

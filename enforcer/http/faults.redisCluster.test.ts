@@ -112,7 +112,9 @@ describe("Redis Cluster faults", () => {
       expect(await Effect.runPromise(redis.run((r) => r.incr(key)))).toBe(1)
       node.proxy.loseReplies()
       const second = Effect.runPromise(Effect.result(redis.run((r) => r.incr(key))))
-      await until("the INCR ran on its node", async () => (await direct.get(key)) === "2", 10_000)
+      // ran, and its reply dropped: on a busy machine the GET below can be answered before the proxy has seen the reply
+      await until("the INCR ran on its node and its reply was lost", async () =>
+        (await direct.get(key)) === "2" && node.proxy.dropped() > 0, 10_000)
       // the link that lost the reply is reset, as TCP eventually would: the client must answer "unavailable" (503),
       // not run the command a second time on a new link (a script run twice counts twice)
       node.proxy.heal()

@@ -21,6 +21,8 @@ export interface TcpProxy {
   readonly heal: () => void
   /** Connections accepted so far (a test can wait for a client to reconnect). */
   readonly accepted: () => number
+  /** Chunks that went nowhere so far (blackholed, or a lost reply): a test can wait for the loss itself. */
+  readonly dropped: () => number
   readonly close: () => Promise<void>
 }
 
@@ -35,6 +37,7 @@ export const startTcpProxy = async (targetHost: string, targetPort: number): Pro
   let mode: "open" | "blackhole" | "replies-lost" = "open"
   let delayMs = 0
   let accepted = 0
+  let dropped = 0
 
   const forward = (link: Link, from: Socket, to: Socket, toClient: boolean) => {
     // chunks keep their order under a delay, and after it: each waits for the one before it, so a chunk that arrives
@@ -44,6 +47,7 @@ export const startTcpProxy = async (targetHost: string, targetPort: number): Pro
     from.on("data", (chunk: Buffer) => {
       if (mode === "blackhole" || (mode === "replies-lost" && toClient)) {
         link.lostBytes = true
+        dropped++
         return
       }
       if (delayMs === 0 && delayed === 0) {
@@ -122,6 +126,7 @@ export const startTcpProxy = async (targetHost: string, targetPort: number): Pro
       resetAll((l) => l.lostBytes)
     },
     accepted: () => accepted,
+    dropped: () => dropped,
     close: down
   }
 }
