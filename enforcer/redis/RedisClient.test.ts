@@ -1,6 +1,6 @@
-// The Redis connection on the shared Redis Cluster: a fresh client answers a burst across every node at once. The
-// client never sends a command again after its node's link closed (it may have run: faults.redisCluster), so a
-// command must never be routed to a connection still being made: every master's is made before the first request.
+// The Redis connection on the shared Redis Cluster: a fresh client answers a burst across every node at once. A
+// command the client refuses before sending it (its node's connection still being made) is sent once that connection
+// is up; only a command sent on a link that then broke fails for good (it may have run: faults.redisCluster).
 import { randomBytes } from "node:crypto"
 import * as Effect from "effect/Effect"
 import { expect, it } from "vitest"

@@ -71,7 +71,10 @@ const FAIL_FAST = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
   connectTimeout: 2_000,
-  commandTimeout: 2_000
+  commandTimeout: 2_000,
+  // a command sent before its link broke may have run (only its reply was lost): it fails (503) and is never sent
+  // again after reconnecting, since a script run twice counts twice
+  autoResendUnfulfilledCommands: false
 } as const
 
 const defineScripts = (r: RedisConnection) => {
@@ -123,21 +126,20 @@ export const connectCluster = (nodes: ReadonlyArray<string>): Effect.Effect<Clus
     }), {
       lazyConnect: true,
       enableOfflineQueue: false,
-      // never send a command again after its node's connection closed: Redis may have run it already (a reply lost
-      // with the link), and a script run twice counts twice (or finds its own reservation and is refused). A command
-      // routed to a node whose connection is still being made fails the same way (503), hence the warm-up below
-      retryDelayOnFailover: 0,
       scaleReads: "master",
       redisOptions: FAIL_FAST,
-      clusterRetryStrategy: (times) => Math.min(50 * times, 500)
+      clusterRetryStrategy: (times) => Math.min(50 * times, 500),
+      // each node's connection reconnects by itself, like one server's: a command sent on a link that breaks then
+      // fails for good ("max retries"), where a dropped node connection would fail it as "closed", which the client
+      // sends again on a new link (it ran twice: an admission found its own reservation, a commit counted twice).
+      // "Closed" is then only said of commands never sent (the node still connecting), which may be sent again
+      clusterNodeRetryStrategy: (times) => Math.min(50 * times, 500)
     })
     defineScripts(c)
-    return connected(c, `cannot reach the Redis Cluster at ${nodes.join(",")}: start it or fix REDIS_CLUSTER_NODES`).pipe(
-      // every master's connection made before the first request (the client opens them lazily, and a burst would
-      // find them still connecting); a master that is down now is no reason not to start: its slots answer 503
-      Effect.tap(() => Effect.promise(() => Promise.allSettled(c.nodes("master").map((n) => n.ping())))),
-      Effect.as(c)
-    )
+    return connected(c, `cannot reach the Redis Cluster at ${nodes.join(",")}: start it or fix REDIS_CLUSTER_NODES`) as Effect.Effect<
+      Cluster,
+      RedisUnavailable
+    >
   })
 
 /** The connection the settings name: a cluster when REDIS_CLUSTER_NODES is set, else REDIS_URL. */
