@@ -58,12 +58,22 @@ export interface TestRedisCluster {
 }
 
 /**
- * Three masters joined with `redis-cli --cluster create … --cluster-replicas 0`. A short node timeout (500 ms) makes a
- * killed master's FAIL, and its recovery, come quickly; every wait is on the event (a log line, cluster_state:ok).
+ * How long a node may not answer before the others mark it failed: the shared cluster's 2 s, never shorter, since a
+ * node starved of CPU on a busy machine must not be declared failed (the whole cluster then refuses every slot).
+ */
+const NODE_TIMEOUT_MS = 2_000
+
+/**
+ * Three masters joined with `redis-cli --cluster create … --cluster-replicas 0`; every wait is on the event (a log
+ * line, cluster_state:ok).
  */
 export const startRedisCluster = async (): Promise<TestRedisCluster> => {
   const dir = mkdtempSync(join(tmpdir(), "econ-redis-cluster-"))
-  const ports = [await freePort(), await freePort(), await freePort()]
+  const ports: Array<number> = []
+  while (ports.length < 3) {
+    const p = await freePort()
+    if (!ports.includes(p)) ports.push(p)
+  }
   const proxies = await Promise.all(ports.map((p) => startTcpProxy("127.0.0.1", p)))
   const children: Array<ChildProcess | undefined> = [undefined, undefined, undefined]
 
@@ -74,7 +84,7 @@ export const startRedisCluster = async (): Promise<TestRedisCluster> => {
       mkdirSync(nodeDir, { recursive: true })
       const c = spawn("redis-server", [
         "--port", String(port), "--bind", "127.0.0.1", "--dir", nodeDir,
-        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "500",
+        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", String(NODE_TIMEOUT_MS),
         "--cluster-announce-ip", "127.0.0.1", "--cluster-announce-port", String(proxies[i]!.port),
         "--cluster-announce-bus-port", String(port + 10_000),
         "--save", "", "--appendonly", "no"
