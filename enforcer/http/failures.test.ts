@@ -13,7 +13,7 @@ import { sharedS3 } from "../testkit/pair.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { encodeSettings } from "../testkit/serveChild.ts"
 import { call, newTenant, quotaOf, type RunningService, startService, storeAsset } from "../testkit/service.ts"
-import { DB_VARIANTS, dropRedisPrefix, REDIS_URL, testSettings } from "../testkit/settings.ts"
+import { DB_VARIANTS, dropRedisPrefix, REDIS_URL, STORE_VARIANTS, testSettings } from "../testkit/settings.ts"
 import { TINY, writeTestSheet } from "../testkit/sheet.ts"
 import { startTcpProxy } from "../testkit/tcpProxy.ts"
 import { until } from "../testkit/faultBench.ts"
@@ -156,8 +156,9 @@ describe("Redis unreachable", () => {
   })
 })
 
-// the default deployment (embedded PGlite): the crash also leaves a stale database lock the restart must take over
-describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed mid-upload on $name", (variant) => {
+// the default deployment (embedded PGlite): the crash also leaves a stale database lock the restart must take over;
+// and a scaled-out one (PostgreSQL server, Redis Cluster): the crashed reservation expires on the cluster
+describe.each(STORE_VARIANTS.filter((v) => v.name === "pglite" || v.redis.name === "cluster"))("a process killed mid-upload on $name", (variant) => {
   let child: ChildProcess | undefined
   afterAll(() => {
     child?.kill("SIGKILL")
@@ -165,10 +166,10 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
 
   it("leaves a reservation that expires, parts that reconcile aborts, and no later request refused", async () => {
     const s3 = await sharedS3()
-    const base = testSettings({ sheetPath: SHEET, s3: s3.config, reservationTtlMs: 1_500 })
+    const base = testSettings({ sheetPath: SHEET, s3: s3.config, reservationTtlMs: 1_500, ...variant.redis.settings })
     const settings = {
       ...base,
-      database: variant.name === "pglite" ? { _tag: "Embedded" as const, dir: `${base.dataDir}/pg` } : variant.config()
+      database: variant.db.name === "pglite" ? { _tag: "Embedded" as const, dir: `${base.dataDir}/pg` } : variant.db.config()
     }
     child = spawn(process.execPath, [fileURLToPath(new URL("../testkit/serveChild.ts", import.meta.url))], {
       env: { ...process.env, ECON_TEST_SETTINGS: encodeSettings(settings) },
@@ -217,7 +218,7 @@ describe.each(DB_VARIANTS.filter((v) => v.name === "pglite"))("a process killed 
     } finally {
       await svc.close()
       await s3.server.close()
-      await dropRedisPrefix(settings.keyPrefix)
+      await dropRedisPrefix(settings.keyPrefix, settings.redisClusterNodes)
     }
   }, 180_000) // a child process that opens an embedded PGlite, then a restart: slow on a loaded 2-core machine
 })

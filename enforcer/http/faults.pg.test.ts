@@ -1,7 +1,9 @@
 // PostgreSQL faults under load: its connections terminated mid-transaction (what a restart or failover does), the link
 // cut, blackholed, slow, gone. Each: the process survives (an unhandled error would fail this file), answers are
 // 503 `unavailable` within the bound while PostgreSQL is away, service comes back by itself, and after reconcile the
-// books balance (storage counted = objects stored, no orphan, no row without its object).
+// books balance (storage counted = objects stored, no orphan, no row without its object). A cut under load and a
+// blackhole also run with the service on the shared Redis Cluster: the group commit and the release of what a failed
+// batch reserved go through the cluster's scripts; the other faults differ from these only on the PostgreSQL side.
 import { afterEach, describe, expect, it } from "vitest"
 import {
   expectBooksBalance,
@@ -13,6 +15,7 @@ import {
 } from "../testkit/faultBench.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { call, newTenant, type Reply, storeAsset } from "../testkit/service.ts"
+import { REDIS_VARIANTS } from "../testkit/settings.ts"
 
 let bench: FaultService | undefined
 afterEach(async () => {
@@ -56,8 +59,8 @@ describe("PostgreSQL faults", () => {
     await expectBooksBalance(bench.svc, bench.shiftClock, [t])
   })
 
-  it("a cut link under load: the process survives, recovers by itself, the books balance", async () => {
-    bench = await startPgFaultService()
+  it.each(REDIS_VARIANTS)("a cut link under load ($name): the process survives, recovers by itself, the books balance", async (redis) => {
+    bench = await startPgFaultService(redis.settings)
     const t = await newTenant(bench.svc, "pro")
     bench.pgProxy.slow(40)
     const answers = burst(bench.svc.url, t.key, "cut", 6)
@@ -69,8 +72,8 @@ describe("PostgreSQL faults", () => {
     await expectBooksBalance(bench.svc, bench.shiftClock, [t])
   })
 
-  it("blackholed: every route answers 503 within the bound, nothing is charged, then it recovers", async () => {
-    bench = await startPgFaultService()
+  it.each(REDIS_VARIANTS)("blackholed ($name): every route answers 503 within the bound, nothing is charged, then it recovers", async (redis) => {
+    bench = await startPgFaultService(redis.settings)
     const t = await newTenant(bench.svc, "pro")
     const stored = await storeAsset(bench.svc.url, t.key, "before the outage")
     expect(stored.status).toBe(201)

@@ -1,10 +1,12 @@
-// Redis faults on a redis-server of the test's own (never the shared one): killed under load and restarted, and
-// flushed (every counter lost). The process survives, answers 503 within the bound while Redis is away (nothing is
+// Redis faults on a redis-server of the test's own (never the shared one): killed under load and restarted, a reply
+// lost with its link (the command ran: it must not run again), and flushed (every counter lost). The process survives, answers 503 within the bound while Redis is away (nothing is
 // allowed blindly), recovers by itself, and after reconcile the books balance; a flush loses no usage (PostgreSQL is
 // the truth the counters are reloaded from).
+import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { Redis } from "ioredis"
 import { afterEach, describe, expect, it } from "vitest"
+import { connectRedis, makeRedisShape } from "../redis/RedisClient.ts"
 import {
   expectBooksBalance,
   expectUnavailable,
@@ -16,6 +18,7 @@ import {
 } from "../testkit/faultBench.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { call, newTenant, quotaOf, storeAsset } from "../testkit/service.ts"
+import { startTcpProxy } from "../testkit/tcpProxy.ts"
 
 let bench: FaultService | undefined
 let redis: Awaited<ReturnType<typeof startRedisServer>> | undefined
@@ -46,6 +49,27 @@ describe("Redis faults", () => {
     await until("Redis-backed requests succeed again", async () =>
       (await call(url, "PUT", "/api/v1/cache/after", { key: t.key, body: "v" })).status === 200)
     await expectBooksBalance(bench.svc, bench.shiftClock, [t])
+  })
+
+  it("a command whose reply was lost with its link is not sent again (Redis may have run it)", async () => {
+    redis = await startRedisServer()
+    const proxy = await startTcpProxy("127.0.0.1", Number(new URL(redis.url).port))
+    const client = await Effect.runPromise(connectRedis(`redis://127.0.0.1:${proxy.port}`))
+    const direct = new Redis(redis.url)
+    try {
+      const shape = makeRedisShape(client)
+      expect(await Effect.runPromise(shape.run((r) => r.incr("n")))).toBe(1)
+      proxy.loseReplies()
+      const second = Effect.runPromise(Effect.result(shape.run((r) => r.incr("n"))))
+      await until("the INCR ran and its reply was lost", async () => (await direct.get("n")) === "2" && proxy.dropped() > 0, 10_000)
+      proxy.heal()
+      expect((await second)._tag).toBe("Failure")
+      expect(await direct.get("n")).toBe("2")
+    } finally {
+      direct.disconnect()
+      client.disconnect()
+      await proxy.close()
+    }
   })
 
   it("flushed: no usage is lost, the counters come back from PostgreSQL", async () => {

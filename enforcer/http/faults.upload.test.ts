@@ -1,7 +1,8 @@
 // Uploads and downloads under faults: a client that leaves at each step of an upload (mid-body, while S3 writes,
 // while PostgreSQL records it), a download racing a delete, S3 blackholed or gone, a row whose object vanished and
 // an object nobody recorded. Each ends with the books balanced after reconcile: an upload is stored and charged, or
-// neither; nothing answered 503 is charged.
+// neither; nothing answered 503 is charged. A client leaving at each step and S3 cut mid-upload also run with the
+// service on the shared Redis Cluster (every reservation, release and commit there is a cluster script).
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { afterEach, describe, expect, it } from "vitest"
@@ -17,6 +18,7 @@ import {
 import { sharedS3 } from "../testkit/pair.ts"
 import { chunksOf, rawUpload } from "../testkit/rawUpload.ts"
 import { call, newTenant, quotaOf, storeAsset } from "../testkit/service.ts"
+import { REDIS_VARIANTS, type RedisVariant, SINGLE_REDIS } from "../testkit/settings.ts"
 import { startTcpProxy, type TcpProxy } from "../testkit/tcpProxy.ts"
 
 let bench: FaultService | undefined
@@ -28,8 +30,8 @@ afterEach(async () => {
 })
 
 describe("upload faults", () => {
-  it("a client that leaves at any step of an upload is charged exactly for what was stored", async () => {
-    bench = await startPgFaultService()
+  it.each(REDIS_VARIANTS)("a client that leaves at any step of an upload ($name) is charged exactly for what was stored", async (redis) => {
+    bench = await startPgFaultService(redis.settings)
     const t = await newTenant(bench.svc, "business")
     const url = bench.svc.url
     // PostgreSQL slow (each statement ~0.2 s each way): recording an upload takes long enough to leave during it
@@ -100,12 +102,13 @@ describe("upload faults", () => {
 })
 
 describe("S3 faults", () => {
-  const withS3Proxy = async () => {
+  const withS3Proxy = async (redis: RedisVariant = SINGLE_REDIS) => {
     const s3 = await sharedS3()
     const endpoint = new URL(s3.config.endpoint)
     const proxy: TcpProxy = await startTcpProxy(endpoint.hostname, Number(endpoint.port))
     cleanups.push(() => proxy.close(), () => s3.server.close())
     bench = await startPgFaultService({
+      ...redis.settings,
       s3: { ...s3.config, endpoint: `http://127.0.0.1:${proxy.port}` }
     })
     return proxy
@@ -128,8 +131,8 @@ describe("S3 faults", () => {
     await expectBooksBalance(bench!.svc, bench!.shiftClock, [t])
   })
 
-  it("cut mid-upload: 503 (or the connection ends), nothing charged, the retry is counted once", async () => {
-    const proxy = await withS3Proxy()
+  it.each(REDIS_VARIANTS)("cut mid-upload ($name): 503 (or the connection ends), nothing charged, the retry is counted once", async (redis) => {
+    const proxy = await withS3Proxy(redis)
     const t = await newTenant(bench!.svc, "business")
     const url = bench!.svc.url
     const pending = rawUpload(url, chunksOf("s3cut", 8, 20_000), { apiKey: t.key, sized: false, delayMs: 20 })

@@ -1,7 +1,8 @@
 // The group commit's guarantee, tried by killing each component under load: every counted request answered 2xx is in
 // the ledger (nothing acknowledged is lost), nothing is counted beyond what was asked, and once the crashed
 // reservations settle Redis agrees with the ledger. The service is SIGKILLed in its own process; Redis is a
-// redis-server of this test's own on a private port, killed and restarted empty (never the shared one).
+// redis-server of this test's own on a private port, killed and restarted empty (never the shared one). The SIGKILL
+// test also runs with the service on the shared Redis Cluster (a master killed under load is faults.redisCluster's).
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { createServer } from "node:net"
@@ -15,7 +16,7 @@ import type { EnforcerSettings } from "../config/EnforcerConfig.ts"
 import { until } from "../testkit/faultBench.ts"
 import { encodeSettings } from "../testkit/serveChild.ts"
 import { call, newTenant, quotaOf, type RunningService, startService } from "../testkit/service.ts"
-import { dropRedisPrefix, TEST_DATABASE_URL, testSettings, uniqueId } from "../testkit/settings.ts"
+import { dropRedisPrefix, REDIS_VARIANTS, TEST_DATABASE_URL, testSettings, uniqueId } from "../testkit/settings.ts"
 import { writeTestSheet } from "../testkit/sheet.ts"
 
 const SHEET = writeTestSheet()
@@ -117,9 +118,9 @@ const hammer = (service: RunningService, key: string, clients: number) => {
 }
 
 describe("durability of counted requests (group commit)", () => {
-  it("a service SIGKILLed under load loses no request it answered, and Redis settles to the ledger", async () => {
-    const settings = serverSettings()
-    cleanups.push(() => dropRedisPrefix(settings.keyPrefix))
+  it.each(REDIS_VARIANTS)("a service SIGKILLed under load ($name) loses no request it answered, and Redis settles to the ledger", async (redis) => {
+    const settings = serverSettings(redis.settings)
+    cleanups.push(() => dropRedisPrefix(settings.keyPrefix, settings.redisClusterNodes))
     const first = await startChild(settings)
     const t = await newTenant(first.service, "business")
     const load = hammer(first.service, t.key, 16)
@@ -134,7 +135,9 @@ describe("durability of counted requests (group commit)", () => {
     expect(ledger).toBeLessThanOrEqual(load.tally.ok + inFlight)
     // a new instance: the dead one's reservations expire and settle from their batches. Redis may count the requests
     // that were in flight and never answered (the safe side); reconcile then brings it to exactly the ledger
-    const second = await startChild(settings)
+    // in this process: only the first instance has to die by SIGKILL, and a child takes seconds to start
+    const second = { service: await startService(settings) }
+    cleanups.push(() => second.service.close())
     await until("crashed reservations settled", async () => (await quotaOf(second.service.url, t.key)).requests.reserved === 0)
     const used = (await quotaOf(second.service.url, t.key)).requests.used
     expect(used).toBeGreaterThanOrEqual(ledger)

@@ -71,7 +71,10 @@ const FAIL_FAST = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
   connectTimeout: 2_000,
-  commandTimeout: 2_000
+  commandTimeout: 2_000,
+  // a command sent before its link broke may have run (only its reply was lost): it fails (503) and is never sent
+  // again after reconnecting, since a script run twice counts twice
+  autoResendUnfulfilledCommands: false
 } as const
 
 const defineScripts = (r: RedisConnection) => {
@@ -125,7 +128,12 @@ export const connectCluster = (nodes: ReadonlyArray<string>): Effect.Effect<Clus
       enableOfflineQueue: false,
       scaleReads: "master",
       redisOptions: FAIL_FAST,
-      clusterRetryStrategy: (times) => Math.min(50 * times, 500)
+      clusterRetryStrategy: (times) => Math.min(50 * times, 500),
+      // each node's connection reconnects by itself, like one server's: a command sent on a link that breaks then
+      // fails for good ("max retries"), where a dropped node connection would fail it as "closed", which the client
+      // sends again on a new link (it ran twice: an admission found its own reservation, a commit counted twice).
+      // "Closed" is then only said of commands never sent (the node still connecting), which may be sent again
+      clusterNodeRetryStrategy: (times) => Math.min(50 * times, 500)
     })
     defineScripts(c)
     return connected(c, `cannot reach the Redis Cluster at ${nodes.join(",")}: start it or fix REDIS_CLUSTER_NODES`) as Effect.Effect<

@@ -75,7 +75,7 @@ export const startPgFaultService = async (overrides: Partial<EnforcerSettings> =
       // the schema stays, like every test file's: dropping one while another file migrates breaks that file's
       // catalog introspection ("schema … does not exist")
       await admin.end().catch(() => undefined)
-      await dropRedisPrefix(settings.keyPrefix)
+      await dropRedisPrefix(settings.keyPrefix, settings.redisClusterNodes)
     }
   }
 }

@@ -30,6 +30,8 @@ export interface RedisVariant {
 
 export const SINGLE_REDIS: RedisVariant = { name: "redis", settings: {} }
 export const REDIS_CLUSTER: RedisVariant = { name: "cluster", settings: { redisClusterNodes: REDIS_CLUSTER_NODES } }
+/** One Redis and the shared Redis Cluster: the fault tests that also run on the cluster (keys are per-test prefixes). */
+export const REDIS_VARIANTS: ReadonlyArray<RedisVariant> = [SINGLE_REDIS, REDIS_CLUSTER]
 
 export const uniqueId = (label: string) => `${label}_${randomBytes(5).toString("hex")}`
 
@@ -83,8 +85,13 @@ export const dropRedisPrefix = async (prefix: string, clusterNodes?: ReadonlyArr
     } while (cursor !== "0")
   }
   const conn = clusterNodes !== undefined && clusterNodes.length > 0
-    ? new Cluster(clusterNodes.map((n) => ({ host: n.split(":")[0]!, port: Number(n.split(":")[1]) })), { lazyConnect: true })
-    : new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
+    ? new Cluster(clusterNodes.map((n) => ({ host: n.split(":")[0]!, port: Number(n.split(":")[1]) })), {
+      lazyConnect: true,
+      // a node a failed test left blackholed must not hold the cleanup forever
+      redisOptions: { commandTimeout: 5_000, connectTimeout: 5_000 },
+      clusterRetryStrategy: () => null
+    })
+    : new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 5_000 })
   conn.on("error", () => undefined)
   try {
     await conn.connect()

@@ -4,7 +4,9 @@
 // - down/up: connections are refused until `up` (the backend is gone);
 // - blackhole: bytes go nowhere and nothing is answered, on open and new connections alike (a dead route: the client
 //   only notices through its own deadlines); `heal` resets the connections that lost bytes, as TCP eventually would;
-// - slow: every chunk is delayed (a congested link).
+// - slow: every chunk is delayed (a congested link);
+// - loseReplies: requests reach the backend, its answers go nowhere (a link that breaks after the request was sent:
+//   the backend did the work, the client never hears of it).
 import { createServer, type Server, type Socket, connect } from "node:net"
 
 export interface TcpProxy {
@@ -14,10 +16,13 @@ export interface TcpProxy {
   readonly up: () => Promise<void>
   readonly blackhole: () => void
   readonly slow: (delayMs: number) => void
-  /** Back to a clean link from blackhole or slow (not from down: use `up`). */
+  readonly loseReplies: () => void
+  /** Back to a clean link from blackhole, slow or lost replies (not from down: use `up`). */
   readonly heal: () => void
   /** Connections accepted so far (a test can wait for a client to reconnect). */
   readonly accepted: () => number
+  /** Chunks that went nowhere so far (blackholed, or a lost reply): a test can wait for the loss itself. */
+  readonly dropped: () => number
   readonly close: () => Promise<void>
 }
 
@@ -29,24 +34,30 @@ interface Link {
 
 export const startTcpProxy = async (targetHost: string, targetPort: number): Promise<TcpProxy> => {
   const links = new Set<Link>()
-  let mode: "open" | "blackhole" = "open"
+  let mode: "open" | "blackhole" | "replies-lost" = "open"
   let delayMs = 0
   let accepted = 0
+  let dropped = 0
 
-  const forward = (link: Link, from: Socket, to: Socket) => {
-    // chunks keep their order under a delay: each waits for the one before it
+  const forward = (link: Link, from: Socket, to: Socket, toClient: boolean) => {
+    // chunks keep their order under a delay, and after it: each waits for the one before it, so a chunk that arrives
+    // once the link is healed never overtakes one still delayed (that would corrupt the protocol stream)
     let queue = Promise.resolve()
+    let delayed = 0
     from.on("data", (chunk: Buffer) => {
-      if (mode === "blackhole") {
+      if (mode === "blackhole" || (mode === "replies-lost" && toClient)) {
         link.lostBytes = true
+        dropped++
         return
       }
-      if (delayMs === 0) {
+      if (delayMs === 0 && delayed === 0) {
         to.write(chunk)
         return
       }
       const wait = delayMs
-      queue = queue.then(() => new Promise<void>((r) => setTimeout(r, wait))).then(() => {
+      delayed++
+      queue = queue.then(() => (wait > 0 ? new Promise<void>((r) => setTimeout(r, wait)) : undefined)).then(() => {
+        delayed--
         if (!to.destroyed) to.write(chunk)
       })
     })
@@ -58,8 +69,8 @@ export const startTcpProxy = async (targetHost: string, targetPort: number): Pro
       const upstream = connect(targetPort, targetHost)
       const link: Link = { client, upstream, lostBytes: false }
       links.add(link)
-      forward(link, client, upstream)
-      forward(link, upstream, client)
+      forward(link, client, upstream, false)
+      forward(link, upstream, client, true)
       const drop = () => {
         client.destroy()
         upstream.destroy()
@@ -106,12 +117,16 @@ export const startTcpProxy = async (targetHost: string, targetPort: number): Pro
     slow: (ms) => {
       delayMs = ms
     },
+    loseReplies: () => {
+      mode = "replies-lost"
+    },
     heal: () => {
       mode = "open"
       delayMs = 0
       resetAll((l) => l.lostBytes)
     },
     accepted: () => accepted,
+    dropped: () => dropped,
     close: down
   }
 }
