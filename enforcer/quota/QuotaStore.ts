@@ -433,29 +433,42 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
 
       const commitBatches: QuotaStoreShape["commitBatches"] = (groups) =>
         Effect.gen(function*() {
+          const nonEmpty = groups.filter((list) => list.length > 0)
+          if (nonEmpty.length === 0) return []
+          // one call for the whole batch on one server; on a cluster one per tenant (a call keeps to one slot)
           const calls: Array<ScriptCall> = []
-          const owners: Array<string> = []
-          for (const list of groups) {
-            if (list.length === 0) continue
+          const callOf: Array<number> = []
+          let keys: Array<string> = []
+          let args: Array<string | bigint | number> = []
+          for (const list of nonEmpty) {
             const first = list[0]!
             const k = keysOf(first.userId)
-            const args: Array<string | bigint | number> = [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS]
+            keys.push(k.state, k.resv, k.resvExp, k.period(first.period), k.done(""))
+            args.push(list.length)
             for (const res of list) {
               args.push(res.id, res.held.requests, res.held.redisBytes, res.held.storageBytes, res.held.bandwidthBytes)
               // durable already: a failure here leaves the reservations to expire and settle from their batch
               res.settled = true
             }
-            calls.push({ name: "econCommitBatch", keys: [k.state, k.resv, k.resvExp, k.period(first.period), k.done("")], args })
-            owners.push(first.userId)
+            callOf.push(calls.length)
+            if (redis.isCluster) {
+              calls.push({ name: "econCommitBatch", keys, args: [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS, ...args] })
+              keys = []
+              args = []
+            }
           }
-          if (calls.length === 0) return []
+          if (!redis.isCluster) calls.push({ name: "econCommitBatch", keys, args: [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS, ...args] })
           const results = yield* redis.scripts(calls)
           const failures: Array<RedisUnavailable> = []
-          for (const [i, r] of results.entries()) {
-            if (Result.isFailure(r)) failures.push(r.failure)
-            else if (Number(r.success) > 0) {
-              yield* Effect.logWarning(`${Number(r.success)} reservations of ${owners[i]} expired before their batch; counted late`)
+          for (const [g, list] of nonEmpty.entries()) {
+            const call = callOf[g]!
+            const r = results[call]!
+            if (Result.isFailure(r)) {
+              failures.push(r.failure)
+              continue
             }
+            const late = Number((r.success as ReadonlyArray<unknown>)[redis.isCluster ? 0 : g] ?? 0)
+            if (late > 0) yield* Effect.logWarning(`${late} reservations of ${list[0]!.userId} expired before their batch; counted late`)
           }
           return failures
         })

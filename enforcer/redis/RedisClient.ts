@@ -17,6 +17,8 @@ export type RedisConnection = Redis | Cluster
 
 export interface RedisShape {
   readonly client: RedisConnection
+  /** A Redis Cluster: a script call must keep to one slot (one tenant), where one server takes any keys at once. */
+  readonly isCluster: boolean
   readonly run: <A>(f: (r: Redis) => Promise<A>) => Effect.Effect<A, RedisUnavailable>
   /** Run one of the Lua scripts of scripts.ts (EVALSHA, loaded on first use); calls made together share a write. */
   readonly script: (name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) =>
@@ -105,17 +107,18 @@ export const makeRedisShape = (client: RedisConnection): RedisShape => {
   const send = client instanceof Cluster
     ? (name: ScriptName, argv: ReadonlyArray<string>) => (client as unknown as Record<string, ScriptFn>)[name]!(...argv)
     : coalescing(client)
-  const argsOf = (keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) => {
-    const argv = keys.slice()
+  const argsOf = (name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) => {
+    // a script of a variable number of keys is told how many with each call
+    const argv = SCRIPTS[name].keys === null ? [String(keys.length), ...keys] : keys.slice()
     for (const a of args) argv.push(String(a))
     return argv
   }
   const script: RedisShape["script"] = (name, keys, args) =>
-    Effect.tryPromise({ try: () => send(name, argsOf(keys, args)), catch: unavailable })
+    Effect.tryPromise({ try: () => send(name, argsOf(name, keys, args)), catch: unavailable })
   const scripts: RedisShape["scripts"] = (calls) =>
     Effect.promise(() =>
       Promise.all(calls.map((c) =>
-        send(c.name, argsOf(c.keys, c.args)).then(
+        send(c.name, argsOf(c.name, c.keys, c.args)).then(
           (v) => Result.succeed(v),
           (e: unknown) => Result.fail(unavailable(e))
         )
@@ -123,6 +126,7 @@ export const makeRedisShape = (client: RedisConnection): RedisShape => {
     )
   return {
     client,
+    isCluster: client instanceof Cluster,
     run,
     script,
     scripts,
@@ -145,7 +149,7 @@ const FAIL_FAST = {
 
 const defineScripts = (r: RedisConnection) => {
   r.on("error", () => undefined) // surfaced per command as RedisUnavailable; avoid "Unhandled error event"
-  for (const [name, lua] of Object.entries(SCRIPTS)) r.defineCommand(name, { numberOfKeys: lua.keys, lua: lua.source })
+  for (const [name, lua] of Object.entries(SCRIPTS)) r.defineCommand(name, { ...(lua.keys === null ? {} : { numberOfKeys: lua.keys }), lua: lua.source })
 }
 
 const connected = (r: RedisConnection, hint: string): Effect.Effect<RedisConnection, RedisUnavailable> =>
