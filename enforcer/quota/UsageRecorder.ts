@@ -76,8 +76,9 @@ interface Lane {
 const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, timer: false })
 
 /** Lanes per instance: statements in flight at once (a tenant always uses the same lane, so its counter rows are
- * only ever written by one statement at a time). More lanes make more, smaller batches. */
-const LANES = Number(process.env["LANES"] ?? 4)
+ * only ever written by one statement at a time). More lanes make more, smaller batches (more statements, more CPU
+ * per request); two let one statement's round trip overlap another's. */
+const LANES = 2
 
 /** How long an idle lane waits for requests admitted under its open batch's tag that have not arrived yet (a denied
  * or failed request never does): a bound on the latency group commit adds, and what keeps stragglers (and their
