@@ -1,21 +1,21 @@
 // Group commit of counted requests. A request admitted by the quota store joins the batch that is open at that
 // moment in its tenant's lane (its reservation carries the batch's tag, "instance.lane:seq"); when its work is done it
 // waits here while one PostgreSQL statement adds the whole batch to the per-hour counters (usage_counters) and records
-// the batch as durable (ledger_batches), then one Redis script per tenant commits the batch's reservations. A request
-// is answered only after that: nothing answered 2xx is lost by any crash.
+// the batch as durable (ledger_batches), then one Redis script commits the batch's reservations (one per tenant on a
+// cluster). A request is answered only after that: nothing answered 2xx is lost by any crash.
 //
 // Classic group commit, per lane: an idle lane writes at once; while its statement is in flight the next batch fills,
 // and is written the moment the previous one is durable (its Redis commit then overlaps the next write), so the number
-// of statements follows the database's speed, not the request rate. Tenants are spread over a few lanes, each with
-// its own batch mark row: two lanes never touch the same row, so their statements run (and fsync) side by side
-// instead of queueing on each other's row locks, as batches of one sequence overlapping in flight did.
+// of statements follows the database's speed, not the request rate. Tenants are spread over two lanes, each with its
+// own batch mark row: lanes never touch the same row, so their statements run (and fsync) side by side instead of
+// queueing on each other's row locks, as batches of one sequence overlapping in flight did.
 //
-// After a crash, a reservation left behind settles from its tag: counted if the instance's recorded sequence (the
-// greatest batch it made durable) is at least the batch's, dropped if not. A few batches are written at once, so a
-// crash can leave Redis counting requests that were in flight and never answered (the safe side: a tenant is refused
-// early, never allowed past a limit); reconcile brings Redis back to the ledger.
-// A request that finishes after the batch it was admitted in closed joins the open one; before that batch is written,
-// the flusher moves such reservations to it (one script per tenant), so a tag always names the batch that counts it.
+// After a crash, a reservation left behind settles from its tag: counted if its lane's recorded sequence (the greatest
+// batch the lane made durable) is at least the batch's, dropped if not. A request that finishes after the batch it was
+// admitted in closed joins the open one; before that batch is written, the flusher moves such reservations to it (one
+// script per tenant), so a tag names the batch that counts it, except for a crash between the earlier batch's commit
+// and that move: Redis may then count a request that was in flight and never answered (the safe side: a tenant is
+// refused early, never allowed past a limit); reconcile brings Redis back to the ledger.
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
