@@ -159,7 +159,18 @@ const connected = (r: RedisConnection, hint: string): Effect.Effect<RedisConnect
   Effect.tryPromise({
     try: async () => {
       try {
-        await r.connect()
+        // a connect that timed out ("Connection is closed": this process may be busy starting PGlite, which blocks its
+        // event loop for seconds) is tried again, up to 3 times; a refused connection fails at once
+        for (let attempt = 1;; attempt++) {
+          try {
+            await r.connect()
+            break
+          } catch (e) {
+            const late = e instanceof Error && /closed|timed? ?out|timeout/i.test(e.message) && !/ECONNREFUSED/.test(e.message)
+            if (attempt >= 3 || !late) throw e
+            r.disconnect()
+          }
+        }
         // an answer late by more than the command timeout on a busy machine is not an absent Redis: ask up to 3 times
         for (let attempt = 1;; attempt++) {
           try {

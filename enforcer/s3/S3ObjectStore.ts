@@ -73,6 +73,8 @@ export const connectS3ObjectStore = (
     yield* Effect.addFinalizer(() => Effect.sync(() => client.destroy()))
     for (const b of new Set([config.bucket, coldBucket])) {
       yield* s3(`bucket ${b}`, (signal) => client.send(new HeadBucketCommand({ Bucket: b }), { abortSignal: signal }), 2 * timeoutMs).pipe(
+        // at start-up a late answer is not yet an absent S3 (this process may be busy starting PGlite): ask 3 times
+        Effect.retry({ times: 2, while: (e) => /no answer within|timed? ?out|timeout/i.test(e.message) }),
         Effect.mapError((e) =>
           new StorageError({ message: `bucket "${b}" is not reachable at ${config.endpoint}: ${e.message}; create it or fix S3_BUCKET` })
         )
