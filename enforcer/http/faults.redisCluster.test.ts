@@ -1,9 +1,9 @@
 // Redis Cluster faults on a cluster of the test's own (three masters, each behind a proxy; never the shared one): a
 // master killed under load and restarted empty with its slots, a reply lost with its link, a node's links cut with
-// replies in flight and then every node's, one node blackholed, every master flushed. Tenant A's slot is on the node
-// the test breaks, tenant B's on another. While A's node is away, A is answered 503 `unavailable` within the bound
-// (nothing is allowed blindly); B may be served. Service comes back by itself, and after reconcile the books balance;
-// a flush loses no usage (PostgreSQL is the truth).
+// replies in flight and then every node's, one node blackholed, every master flushed; and a client starting while a
+// node is blackholed. Tenant A's slot is on the node the test breaks, tenant B's on another. While A's node is away,
+// A is answered 503 `unavailable` within the bound (nothing is allowed blindly); B may be served. Service comes back
+// by itself, and after reconcile the books balance; a flush loses no usage (PostgreSQL is the truth).
 import { randomBytes } from "node:crypto"
 import * as Effect from "effect/Effect"
 import { Redis } from "ioredis"
@@ -125,6 +125,18 @@ describe("Redis Cluster faults", () => {
       client.disconnect()
     }
   })
+
+  it("a client starting while a node is blackholed is ready, or refused, within its deadline: never hung", async () => {
+    cluster.node(0).proxy.blackhole()
+    // the client's ready check asks a random node: three starts, so that some ask the blackholed one
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const started = Effect.runPromise(Effect.result(connectCluster(cluster.nodes)))
+      // the client's own deadline is 15 s; twice that for a busy machine: past it, the start-up has hung
+      const outcome = await Promise.race([started, new Promise<"hung">((r) => setTimeout(() => r("hung"), 30_000))])
+      expect(outcome, `start ${attempt}`).not.toBe("hung")
+      if (outcome !== "hung" && outcome._tag === "Success") outcome.success.disconnect()
+    }
+  }, 120_000)
 
   it("a node's links cut with replies in flight, then every node's: no 500, recovers by itself, the books balance", async () => {
     const { a, b, nodeOfA, url } = await tenants()

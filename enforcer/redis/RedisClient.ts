@@ -155,10 +155,37 @@ const defineScripts = (r: RedisConnection) => {
   for (const [name, lua] of Object.entries(SCRIPTS)) r.defineCommand(name, { ...(lua.keys === null ? {} : { numberOfKeys: lua.keys }), lua: lua.source })
 }
 
+/** How long a cluster client may take to be ready at start (slots loaded, a node's CLUSTER INFO answered). */
+const CLUSTER_READY_MS = 15_000
+
+/**
+ * A cluster client ready, or an error. Not its connect() alone: when the ready check goes to a node that does not
+ * answer (blackholed), the client reconnects by itself, and may be ready a moment later, but that promise never
+ * settles, and a start-up waiting on it hangs for good.
+ */
+const clusterReady = (c: Cluster) =>
+  new Promise<void>((resolve, reject) => {
+    const settle = (e?: unknown) => {
+      clearTimeout(timer)
+      c.off("ready", onReady)
+      if (e === undefined) resolve()
+      else reject(e)
+    }
+    const onReady = () => settle()
+    const timer = setTimeout(() => settle(new Error(`not ready within ${CLUSTER_READY_MS / 1000} s`)), CLUSTER_READY_MS)
+    c.once("ready", onReady)
+    c.connect().then(() => settle(), settle)
+  })
+
 const connected = (r: RedisConnection, hint: string): Effect.Effect<RedisConnection, RedisUnavailable> =>
   Effect.tryPromise({
     try: async () => {
       try {
+        // a cluster's ready check has asked a node already: a PING to another (random) one proves nothing more
+        if (r instanceof Cluster) {
+          await clusterReady(r)
+          return r
+        }
         // a connect that timed out ("Connection is closed": this process may be busy starting PGlite, which blocks its
         // event loop for seconds) is tried again, up to 3 times; a refused connection fails at once
         for (let attempt = 1;; attempt++) {

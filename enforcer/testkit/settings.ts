@@ -87,19 +87,25 @@ export const dropRedisPrefix = async (prefix: string, clusterNodes?: ReadonlyArr
   const conn = clusterNodes !== undefined && clusterNodes.length > 0
     ? new Cluster(clusterNodes.map((n) => ({ host: n.split(":")[0]!, port: Number(n.split(":")[1]) })), {
       lazyConnect: true,
-      // a node a failed test left blackholed must not hold the cleanup forever
       redisOptions: { commandTimeout: 5_000, connectTimeout: 5_000 },
       clusterRetryStrategy: () => null
     })
     : new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 5_000 })
   conn.on("error", () => undefined)
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    await conn.connect()
-    if (conn instanceof Cluster) await Promise.all(conn.nodes("master").map(dropOn))
-    else await dropOn(conn)
+    const drop = async () => {
+      await conn.connect()
+      if (conn instanceof Cluster) await Promise.all(conn.nodes("master").map(dropOn))
+      else await dropOn(conn)
+    }
+    // a node a failed test left dead or blackholed must not hold the cleanup: the client can wait on it for good
+    // (a cluster whose ready check went to a blackholed node never settles its connect)
+    await Promise.race([drop().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))])
   } catch {
     // best effort: a test's cleanup must not fail the test
   } finally {
+    clearTimeout(timer)
     conn.disconnect()
   }
 }
