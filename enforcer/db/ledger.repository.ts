@@ -71,47 +71,53 @@ export interface CounterEntry {
 const HOUR_MS = 3_600_000
 
 /** Add a batch's counters (summed per row first: one statement may touch a row once) and record the batch as durable,
- * atomically (one statement). */
+ * atomically (one statement). The rows travel as one JSON parameter, so the statement's text is the same for every
+ * batch (no statement of a thousand parameters to build, send and parse for a large batch). */
 export const addCounters = async (tx: Q, entries: ReadonlyArray<CounterEntry>, batch: { readonly instanceId: string; readonly seq: number }) => {
-  const rows = new Map<string, { user_id: string; period_start: string; hour: Date; kind: LedgerKind; asset_id: string; requests: bigint; redis_bytes: bigint; bandwidth_bytes: bigint }>()
+  const rows = new Map<string, { user_id: string; period_start: string; hour: number; kind: LedgerKind; asset_id: string; requests: bigint; redis_bytes: bigint; bandwidth_bytes: bigint }>()
   for (const e of entries) {
-    const hour = new Date(Math.floor(e.at / HOUR_MS) * HOUR_MS)
+    const hour = Math.floor(e.at / HOUR_MS) * HOUR_MS
     const assetId = e.assetId ?? ""
-    const key = `${e.userId}\u0000${e.period}\u0000${hour.getTime()}\u0000${e.kind}\u0000${assetId}`
-    const row = rows.get(key) ??
-      { user_id: e.userId, period_start: `${e.period}-01`, hour, kind: e.kind, asset_id: assetId, requests: 0n, redis_bytes: 0n, bandwidth_bytes: 0n }
+    const key = `${e.userId}\u0000${e.period}\u0000${hour}\u0000${e.kind}\u0000${assetId}`
+    let row = rows.get(key)
+    if (row === undefined) {
+      row = { user_id: e.userId, period_start: `${e.period}-01`, hour, kind: e.kind, asset_id: assetId, requests: 0n, redis_bytes: 0n, bandwidth_bytes: 0n }
+      rows.set(key, row)
+    }
     row.requests += e.requests ?? 0n
     row.redis_bytes += e.redisBytes ?? 0n
     row.bandwidth_bytes += e.bandwidthBytes ?? 0n
-    rows.set(key, row)
   }
-  const mark = { instance_id: batch.instanceId, seq: String(batch.seq), updated_at: new Date() }
+  const seq = String(batch.seq)
   // batches of one instance may commit out of order: the mark only ever grows
-  const grow = { seq: sql<string>`greatest(ledger_batches.seq, excluded.seq)`, updated_at: mark.updated_at }
   if (rows.size === 0) {
-    await tx.insertInto("ledger_batches").values(mark).onConflict((oc) => oc.column("instance_id").doUpdateSet(grow)).execute()
+    await sql`insert into ledger_batches (instance_id, seq, updated_at) values (${batch.instanceId}, ${seq}, now())
+      on conflict (instance_id) do update set seq = greatest(ledger_batches.seq, excluded.seq), updated_at = excluded.updated_at`
+      .execute(tx)
     return
   }
+  // amounts as decimal strings: exact whatever their size (JSON numbers are doubles)
+  const json = JSON.stringify([...rows.values()].map((r) => ({
+    ...r,
+    hour: new Date(r.hour).toISOString(),
+    requests: r.requests.toString(),
+    redis_bytes: r.redis_bytes.toString(),
+    bandwidth_bytes: r.bandwidth_bytes.toString()
+  })))
   // one statement (so one round trip, and atomic without a transaction): the counters in a data-modifying CTE
-  await tx
-    .with("counted", (qc) =>
-      qc.insertInto("usage_counters")
-        .values([...rows.values()].map((r) => ({
-          ...r,
-          requests: r.requests.toString(),
-          redis_bytes: r.redis_bytes.toString(),
-          bandwidth_bytes: r.bandwidth_bytes.toString()
-        })))
-        .onConflict((oc) =>
-          oc.columns(["user_id", "period_start", "hour", "kind", "asset_id"]).doUpdateSet({
-            requests: sql`usage_counters.requests + excluded.requests`,
-            redis_bytes: sql`usage_counters.redis_bytes + excluded.redis_bytes`,
-            bandwidth_bytes: sql`usage_counters.bandwidth_bytes + excluded.bandwidth_bytes`
-          })
-        ))
-    .insertInto("ledger_batches").values(mark)
-    .onConflict((oc) => oc.column("instance_id").doUpdateSet(grow))
-    .execute()
+  await sql`with counted as (
+      insert into usage_counters as c (user_id, period_start, hour, kind, asset_id, requests, redis_bytes, bandwidth_bytes)
+      select user_id, period_start, hour, kind, asset_id, requests, redis_bytes, bandwidth_bytes
+      from jsonb_to_recordset(${json}::jsonb) as x(user_id text, period_start date, hour timestamptz, kind text,
+        asset_id text, requests bigint, redis_bytes bigint, bandwidth_bytes bigint)
+      on conflict (user_id, period_start, hour, kind, asset_id) do update set
+        requests = c.requests + excluded.requests,
+        redis_bytes = c.redis_bytes + excluded.redis_bytes,
+        bandwidth_bytes = c.bandwidth_bytes + excluded.bandwidth_bytes
+    )
+    insert into ledger_batches (instance_id, seq, updated_at) values (${batch.instanceId}, ${seq}, now())
+    on conflict (instance_id) do update set seq = greatest(ledger_batches.seq, excluded.seq), updated_at = excluded.updated_at`
+    .execute(tx)
 }
 
 /** The greatest durable batch of an instance, or -1. */

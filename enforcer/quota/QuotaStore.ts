@@ -7,8 +7,8 @@
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
 import {
   addUsage,
@@ -30,7 +30,7 @@ import { getUser } from "../db/users.repository.ts"
 import { Contention, type DatabaseError, QuotaDenied, RedisUnavailable, UnknownUser } from "../errors.ts"
 import { DONE_TTL_SECONDS, PERIOD_TTL_SECONDS, tenantKeys } from "../redis/keys.ts"
 import { type AdmitReply, decodeAdmit, decodeHeld, encodeHeld, heldOf, usedOf } from "../redis/replies.ts"
-import { RedisClient } from "../redis/RedisClient.ts"
+import { RedisClient, type ScriptCall } from "../redis/RedisClient.ts"
 import { PriceSheet } from "./PriceSheet.ts"
 import { periodOf, TimeSource } from "./TimeSource.ts"
 
@@ -93,6 +93,8 @@ export interface QuotaStoreShape {
   /** Count many reservations of one tenant and period, each exactly what it holds (a durable batch). */
   readonly commitBatch: (userId: string, period: string, reservations: ReadonlyArray<Reservation>) =>
     Effect.Effect<void, RedisUnavailable>
+  /** `commitBatch` for several groups (each of one tenant and period) sent at once; returns the groups' failures. */
+  readonly commitBatches: (groups: ReadonlyArray<ReadonlyArray<Reservation>>) => Effect.Effect<ReadonlyArray<RedisUnavailable>>
   /** Move reservations of one tenant to another commit batch (those still held). */
   readonly retag: (userId: string, reservations: ReadonlyArray<Reservation>, batch: string) => Effect.Effect<void, RedisUnavailable>
   readonly release: (reservation: Reservation) => Effect.Effect<void, RedisUnavailable>
@@ -152,9 +154,23 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
       const database = yield* Database
       const sheet = yield* PriceSheet
       const time = yield* TimeSource
+      const scope = yield* Effect.scope
       const keysOf = (userId: string) => tenantKeys(config.keyPrefix, userId)
       // the tier each tenant had at its last admission: the limits to send (a stale one costs one more round)
       const tiers = new Map<string, TierId>()
+      // what depends on the tier alone (the sheet is fixed for the life of the layer), computed once per tier
+      const limitsByTier = new Map<string, ReadonlyArray<string>>()
+      const tierLimits = (tier: string) => {
+        let l = limitsByTier.get(tier)
+        if (l === undefined) limitsByTier.set(tier, l = limitArgs(sheet, tier))
+        return l
+      }
+      const multimodalByTier = new Map<string, Denial | undefined>()
+      const tierMultimodalDenial = (tier: TierId, request: QuotaRequest) => {
+        const key = `${tier}\u0000${request.kind}`
+        if (!multimodalByTier.has(key)) multimodalByTier.set(key, multimodalDenial(sheet, tier, request))
+        return multimodalByTier.get(key)
+      }
       const rememberTier = (userId: string, tier: TierId) => {
         if (tiers.size >= 100_000 && !tiers.has(userId)) tiers.clear()
         tiers.set(userId, tier)
@@ -228,7 +244,7 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
             const period = a.period ?? periodOf(now)
             const tier = tiers.get(userId) ?? ""
             if (a.request !== undefined && tier !== "") {
-              const denial = multimodalDenial(sheet, tier, a.request)
+              const denial = tierMultimodalDenial(tier, a.request)
               if (denial !== undefined) return yield* new QuotaDenied({ denial })
             }
             const raw = yield* redis.script("econAdmit", [k.state, k.resv, k.resvExp, k.cacheSizes, k.cacheExp, k.period(period)], [
@@ -237,7 +253,7 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
               period,
               a.cacheKey ?? "",
               a.mode === "peek" ? "" : tier,
-              ...limitArgs(sheet, tier),
+              ...tierLimits(tier),
               demand.requests,
               demand.redisBytes,
               demand.storageBytes,
@@ -415,19 +431,50 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           res.settled = true
         })
 
-      const commitBatch: QuotaStoreShape["commitBatch"] = (userId, period, list) =>
+      const commitBatches: QuotaStoreShape["commitBatches"] = (groups) =>
         Effect.gen(function*() {
-          if (list.length === 0) return
-          const k = keysOf(userId)
-          const args: Array<string | bigint | number> = [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS]
-          for (const res of list) {
-            args.push(res.id, res.held.requests, res.held.redisBytes, res.held.storageBytes, res.held.bandwidthBytes)
+          const nonEmpty = groups.filter((list) => list.length > 0)
+          if (nonEmpty.length === 0) return []
+          // one call for the whole batch on one server; on a cluster one per tenant (a call keeps to one slot)
+          const calls: Array<ScriptCall> = []
+          const callOf: Array<number> = []
+          let keys: Array<string> = []
+          let args: Array<string | bigint | number> = []
+          for (const list of nonEmpty) {
+            const first = list[0]!
+            const k = keysOf(first.userId)
+            keys.push(k.state, k.resv, k.resvExp, k.period(first.period), k.done(""))
+            args.push(list.length)
+            for (const res of list) {
+              args.push(res.id, res.held.requests, res.held.redisBytes, res.held.storageBytes, res.held.bandwidthBytes)
+              // durable already: a failure here leaves the reservations to expire and settle from their batch
+              res.settled = true
+            }
+            callOf.push(calls.length)
+            if (redis.isCluster) {
+              calls.push({ name: "econCommitBatch", keys, args: [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS, ...args] })
+              keys = []
+              args = []
+            }
           }
-          // durable already: a failure here leaves the reservations to expire and settle from their batch
-          for (const res of list) res.settled = true
-          const late = Number(yield* redis.script("econCommitBatch", [k.state, k.resv, k.resvExp, k.period(period), k.done("")], args))
-          if (late > 0) yield* Effect.logWarning(`${late} reservations of ${userId} expired before their batch; counted late`)
+          if (!redis.isCluster) calls.push({ name: "econCommitBatch", keys, args: [DONE_TTL_SECONDS, PERIOD_TTL_SECONDS, ...args] })
+          const results = yield* redis.scripts(calls)
+          const failures: Array<RedisUnavailable> = []
+          for (const [g, list] of nonEmpty.entries()) {
+            const call = callOf[g]!
+            const r = results[call]!
+            if (Result.isFailure(r)) {
+              failures.push(r.failure)
+              continue
+            }
+            const late = Number((r.success as ReadonlyArray<unknown>)[redis.isCluster ? 0 : g] ?? 0)
+            if (late > 0) yield* Effect.logWarning(`${late} reservations of ${list[0]!.userId} expired before their batch; counted late`)
+          }
+          return failures
         })
+
+      const commitBatch: QuotaStoreShape["commitBatch"] = (_userId, _period, list) =>
+        Effect.flatMap(commitBatches([list]), (failures) => (failures.length === 0 ? Effect.void : Effect.fail(failures[0]!)))
 
       const release: QuotaStoreShape["release"] = (res) =>
         Effect.gen(function*() {
@@ -436,25 +483,44 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
           res.settled = true
         })
 
+      // Reservations of requests in flight (reserveScoped) are renewed by one keeper for the whole instance, not by a
+      // timer fiber per request: each is touched once it is a third of the TTL old, and again every third after that
+      // (the keeper looks every sixth, so no renewal comes later than half the TTL). Most requests end first.
       const keepAliveEvery = Math.max(50, Math.floor(config.reservationTtlMs / 3))
+      const live = new Map<Reservation, { renewedAt: number; touching: boolean }>()
+      const renewDue = Effect.suspend(() => {
+        const now = Date.now()
+        const due: Array<readonly [Reservation, { renewedAt: number; touching: boolean }]> = []
+        for (const [res, state] of live) {
+          if (state.touching || now - state.renewedAt < keepAliveEvery) continue
+          state.touching = true
+          state.renewedAt = now
+          due.push([res, state])
+        }
+        // not awaited: a touch stuck on an unreachable node must not hold back the renewals of other tenants
+        return due.length === 0 ? Effect.void : Effect.asVoid(Effect.forkIn(
+          Effect.forEach(due, ([res, state]) =>
+            touch(res).pipe(Effect.ignore, Effect.ensuring(Effect.sync(() => {
+              state.touching = false
+            }))), { concurrency: "unbounded", discard: true }),
+          scope
+        ))
+      })
+      yield* renewDue.pipe(Effect.delay(Math.max(25, Math.floor(keepAliveEvery / 2))), Effect.forever, Effect.forkIn(scope))
 
       const reserveScoped: QuotaStoreShape["reserveScoped"] = (userId, request, options) =>
-        Effect.gen(function*() {
-          const res = yield* Effect.acquireRelease(
-            reserve(userId, request, options),
-            // if Redis is down here, the reservation expires by itself after the TTL
-            (r) => (r.settled ? Effect.void : release(r).pipe(Effect.ignore))
-          )
-          // renewed from a third of the TTL on: most requests end before the first renewal is due
-          const keepAlive = yield* touch(res).pipe(
-            Effect.ignore,
-            Effect.delay(keepAliveEvery),
-            Effect.forever,
-            Effect.forkScoped
-          )
-          yield* Effect.addFinalizer(() => Fiber.interrupt(keepAlive))
-          return res
-        })
+        Effect.acquireRelease(
+          Effect.tap(reserve(userId, request, options), (res) =>
+            Effect.sync(() => {
+              live.set(res, { renewedAt: Date.now(), touching: false })
+            })),
+          // if Redis is down here, the reservation expires by itself after the TTL
+          (r) =>
+            Effect.suspend(() => {
+              live.delete(r)
+              return r.settled ? Effect.void : release(r).pipe(Effect.ignore)
+            })
+        )
 
       const applyDelta: QuotaStoreShape["applyDelta"] = (userId, period, delta, opId) =>
         commitWith({ id: opId, userId, period, kind: "delta", held: delta, settled: false, batch: "-" }, delta, { _tag: "None" }, true)
@@ -505,6 +571,7 @@ export class QuotaStore extends Context.Service<QuotaStore, QuotaStoreShape>()("
         touch,
         commit,
         commitBatch,
+        commitBatches,
         retag,
         release,
         reserveScoped,

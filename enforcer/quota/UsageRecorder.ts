@@ -1,16 +1,21 @@
 // Group commit of counted requests. A request admitted by the quota store joins the batch that is open at that
-// moment (its reservation carries the batch's tag, "instance:seq"); when its work is done it waits here while one
-// PostgreSQL transaction adds the whole batch to the per-hour counters (usage_counters) and records the batch as
-// durable (ledger_batches), then one Redis script per tenant commits the batch's reservations. A request is answered
-// only after that: nothing answered 2xx is lost by any crash. While one batch commits the next one fills, so the
-// number of transactions follows the database's speed, not the request rate.
+// moment in its tenant's lane (its reservation carries the batch's tag, "instance.lane:seq"); when its work is done it
+// waits here while one PostgreSQL statement adds the whole batch to the per-hour counters (usage_counters) and records
+// the batch as durable (ledger_batches), then one Redis script commits the batch's reservations (one per tenant on a
+// cluster). A request is answered only after that: nothing answered 2xx is lost by any crash.
 //
-// After a crash, a reservation left behind settles from its tag: counted if the instance's recorded sequence (the
-// greatest batch it made durable) is at least the batch's, dropped if not. A few batches are written at once, so a
-// crash can leave Redis counting requests that were in flight and never answered (the safe side: a tenant is refused
-// early, never allowed past a limit); reconcile brings Redis back to the ledger.
-// A request that finishes after the batch it was admitted in closed joins the open one; before that batch is written,
-// the flusher moves such reservations to it (one script per tenant), so a tag always names the batch that counts it.
+// Classic group commit, per lane: an idle lane writes at once; while its statement is in flight the next batch fills,
+// and is written the moment the previous one is durable (its Redis commit then overlaps the next write), so the number
+// of statements follows the database's speed, not the request rate. Tenants are spread over two lanes, each with its
+// own batch mark row: lanes never touch the same row, so their statements run (and fsync) side by side instead of
+// queueing on each other's row locks, as batches of one sequence overlapping in flight did.
+//
+// After a crash, a reservation left behind settles from its tag: counted if its lane's recorded sequence (the greatest
+// batch the lane made durable) is at least the batch's, dropped if not. A request that finishes after the batch it was
+// admitted in closed joins the open one; before that batch is written, the flusher moves such reservations to it (one
+// script per tenant), so a tag names the batch that counts it, except for a crash between the earlier batch's commit
+// and that move: Redis may then count a request that was in flight and never answered (the safe side: a tenant is
+// refused early, never allowed past a limit); reconcile brings Redis back to the ledger.
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -30,9 +35,9 @@ export interface CountOptions {
 }
 
 export interface UsageRecorderShape {
-  /** The tag of the batch open now, for a request about to be admitted: give it to `reserve` so a crash can be
-   * settled from the batch (the batch then waits a moment for that request to arrive). */
-  readonly batch: () => string
+  /** The tag of the batch open now in `userId`'s lane, for a request about to be admitted: give it to `reserve` so a
+   * crash can be settled from the batch (the batch then waits a moment for that request to arrive). */
+  readonly batch: (userId: string) => string
   /** Count what `reservation` holds as `kind`, durably; returns once its batch is in PostgreSQL (and, unless the
    * caller commits it itself, committed in Redis). */
   readonly count: (reservation: Reservation, at: number, kind: LedgerKind, options?: CountOptions) =>
@@ -60,15 +65,32 @@ interface Batch {
   timer: boolean
 }
 
+/** A sequence of batches with its own mark in ledger_batches (`id` is the instance part of its tags). */
+interface Lane {
+  readonly id: string
+  open: Batch
+  /** The batch whose statement is in flight, if any: at most one per lane. */
+  writing: number | undefined
+}
+
 const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, timer: false })
 
-/** Batches written at once. Each is one statement (one commit, one fsync); several overlap so that a batch's
- * Redis commit and the next batch's PostgreSQL write proceed together. */
-const MAX_IN_FLIGHT = 4
+/** Lanes per instance: statements in flight at once (a tenant always uses the same lane, so its counter rows are
+ * only ever written by one statement at a time). More lanes make more, smaller batches (more statements, more CPU
+ * per request); two let one statement's round trip overlap another's. */
+const LANES = 2
 
-/** How long a batch waits for requests admitted under its tag that have not arrived yet (a denied or failed request
- * never does): a bound on the latency group commit adds, and what keeps stragglers (and their retag) rare. */
-const GATHER_MS = 4
+/** How long an idle lane waits for requests admitted under its open batch's tag that have not arrived yet (a denied
+ * or failed request never does): a bound on the latency group commit adds, and what keeps stragglers (and their
+ * retag) rare. Nothing waits when every request admitted under the tag is there. */
+const GATHER_MS = 2
+
+/** The lane of a tenant (FNV-1a of its id): stable for the life of the process, spread evenly. */
+const laneIndex = (userId: string) => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < userId.length; i++) h = Math.imul(h ^ userId.charCodeAt(i), 0x01000193)
+  return (h >>> 0) % LANES
+}
 
 export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderShape>()("enforcer/UsageRecorder") {
   static readonly layer = Layer.effect(
@@ -79,40 +101,52 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
       const scope = yield* Effect.scope
       // a new identity per process: sequences restart at 0 with it
       const instanceId = randomUUID()
-      const tagOf = (seq: number) => `${instanceId}:${seq}`
-      let open: Batch = newBatch(1)
-      let inFlight = 0
+      const lanes: ReadonlyArray<Lane> = Array.from({ length: LANES }, (_, n) => ({
+        id: `${instanceId}.${n}`,
+        open: newBatch(1),
+        writing: undefined
+      }))
+      const laneOf = (userId: string) => lanes[laneIndex(userId)]!
+      const tagOf = (lane: Lane, seq: number) => `${lane.id}:${seq}`
 
       /** Counters and the batch mark, in one statement. A failure is answered as one (503), even when the commit's
        * outcome is unknown (the link broke during COMMIT): never a 2xx for usage that may not be durable. */
-      const persist = (batch: Batch) =>
-        database.use((db) => addCounters(db, batch.items.map((i) => i.entry), { instanceId, seq: batch.seq }))
+      const persist = (lane: Lane, batch: Batch) =>
+        database.use((db) => addCounters(db, batch.items.map((i) => i.entry), { instanceId: lane.id, seq: batch.seq }))
 
-      /** Commit the batch's reservations in Redis, one script per tenant and period (best effort: a reservation
-       * that misses it settles from its batch tag). */
+      /** Commit the batch's reservations in Redis, one script per tenant and period, all sent at once (best effort: a
+       * reservation that misses it settles from its batch tag). */
       const commitInRedis = (batch: Batch) => {
         const groups = new Map<string, Array<Reservation>>()
         for (const item of batch.items) {
           if (item.res === undefined || !item.commit) continue
           const key = `${item.res.userId}\u0000${item.res.period}`
-          groups.set(key, [...(groups.get(key) ?? []), item.res])
+          const list = groups.get(key)
+          if (list === undefined) groups.set(key, [item.res])
+          else list.push(item.res)
         }
-        return Effect.forEach(groups.values(), (list) =>
-          quota.commitBatch(list[0]!.userId, list[0]!.period, list).pipe(
-            Effect.catch((e) => Effect.logWarning(`batch commit in Redis deferred (settles from the ledger): ${e.message}`))
-          ), { concurrency: "unbounded", discard: true })
+        return groups.size === 0 ? Effect.void : quota.commitBatches([...groups.values()]).pipe(
+          Effect.flatMap((failures) =>
+            failures.length === 0 ? Effect.void : Effect.logWarning(
+              `batch commit in Redis deferred for ${failures.length} tenants (settles from the ledger): ${failures[0]!.message}`
+            )
+          )
+        )
       }
 
       /** Reservations admitted in an earlier batch are moved to this one before it is written; those that cannot be
        * moved (Redis away) leave the batch with an error, uncounted. */
-      const adopt = (batch: Batch) =>
+      const adopt = (lane: Lane, batch: Batch) =>
         Effect.gen(function*() {
-          const tag = tagOf(batch.seq)
+          const tag = tagOf(lane, batch.seq)
           const byUser = new Map<string, Array<Item>>()
           for (const item of batch.items) {
             if (item.res === undefined || item.res.batch === tag) continue
-            byUser.set(item.res.userId, [...(byUser.get(item.res.userId) ?? []), item])
+            const list = byUser.get(item.res.userId)
+            if (list === undefined) byUser.set(item.res.userId, [item])
+            else list.push(item)
           }
+          if (byUser.size === 0) return batch
           const failed = new Set<Item>()
           yield* Effect.forEach(byUser, ([userId, items]) =>
             quota.retag(userId, items.map((i) => i.res!), tag).pipe(
@@ -128,72 +162,75 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
           return failed.size === 0 ? batch : { ...batch, items: batch.items.filter((i) => !failed.has(i)) }
         })
 
-      const flushOne = (closed: Batch): Effect.Effect<void> =>
+      const write = (lane: Lane, closed: Batch): Effect.Effect<void> =>
         Effect.gen(function*() {
-          const batch = yield* adopt(closed)
-          const persisted = yield* persist(batch).pipe(Effect.result)
+          const batch = yield* adopt(lane, closed)
+          const persisted = yield* persist(lane, batch).pipe(Effect.result)
+          lane.writing = undefined
           if (persisted._tag === "Failure") {
             // the requests that queued behind a batch PostgreSQL just failed would each wait another deadline for the
             // same answer: they get it now (503), so an outage costs a request at most one batch's deadlines (the
             // bound README "Faults" states); their reservations are released like the failed batch's
-            const behind = open.items
-            open = newBatch(open.seq + 1)
+            const behind = lane.open.items
+            lane.open = newBatch(lane.open.seq + 1)
             for (const item of [...batch.items, ...behind]) yield* Deferred.fail(item.done, persisted.failure)
             return
           }
+          // durable: the next batch of the lane is written while this one commits in Redis
+          yield* kick(lane)
           yield* commitInRedis(batch)
           for (const item of batch.items) yield* Deferred.succeed(item.done, undefined)
         }).pipe(Effect.ensuring(Effect.suspend(() => {
-          inFlight--
-          return kick
+          if (lane.writing !== closed.seq) return Effect.void
+          lane.writing = undefined // interrupted or failed unexpectedly: the lane must not stay closed
+          return kick(lane)
         })))
 
-      /** Close the open batch and write it, unless MAX_IN_FLIGHT are being written already (the open one then grows
-       * until one of them is done: under load, batches get larger instead of more numerous). */
-      const kick: Effect.Effect<void> = Effect.suspend((): Effect.Effect<void> => {
-        if (inFlight >= MAX_IN_FLIGHT || open.items.length === 0) return Effect.void
-        const waited = Date.now() - open.openedAt
-        if (open.arrived < open.expected && waited < GATHER_MS) {
-          if (open.timer) return Effect.void
-          open.timer = true
-          return Effect.asVoid(Effect.forkIn(Effect.andThen(Effect.sleep(GATHER_MS - waited), kick), scope))
-        }
-        const closed = open
-        open = newBatch(closed.seq + 1)
-        inFlight++
-        return Effect.asVoid(Effect.forkIn(flushOne(closed), scope))
-      })
+      /** Close the lane's open batch and write it, unless a batch of the lane is being written already (the open one
+       * then fills until that one is durable: under load, batches get larger instead of more numerous). */
+      const kick = (lane: Lane): Effect.Effect<void> =>
+        Effect.suspend((): Effect.Effect<void> => {
+          const open = lane.open
+          if (lane.writing !== undefined || open.items.length === 0) return Effect.void
+          const waited = Date.now() - open.openedAt
+          if (open.arrived < open.expected && waited < GATHER_MS) {
+            if (open.timer) return Effect.void
+            open.timer = true
+            return Effect.asVoid(Effect.forkIn(Effect.andThen(Effect.sleep(GATHER_MS - waited), kick(lane)), scope))
+          }
+          lane.open = newBatch(open.seq + 1)
+          lane.writing = open.seq
+          return Effect.asVoid(Effect.forkIn(write(lane, open), scope))
+        })
 
       const enqueue = (entry: CounterEntry, res: Reservation | undefined, commit: boolean) =>
-        Effect.gen(function*() {
-          const done = yield* Deferred.make<void, DatabaseError>()
+        Effect.suspend(() => {
+          const lane = laneOf(entry.userId)
+          const done = Deferred.makeUnsafe<void, DatabaseError>()
+          const open = lane.open
           if (open.items.length === 0) open.openedAt = Date.now()
           open.items.push({ entry, res, commit, done })
-          if (res !== undefined && res.batch === tagOf(open.seq)) open.arrived++
-          yield* kick
-          yield* Deferred.await(done)
+          if (res !== undefined && res.batch === tagOf(lane, open.seq)) open.arrived++
+          return Effect.andThen(kick(lane), Deferred.await(done))
         })
 
       const count: UsageRecorderShape["count"] = (res, at, kind, options = {}) =>
-        Effect.gen(function*() {
-          const entry: CounterEntry = {
-            userId: res.userId,
-            period: res.period,
-            at,
-            kind,
-            assetId: options.assetId,
-            requests: res.held.requests,
-            redisBytes: res.held.redisBytes,
-            bandwidthBytes: res.held.bandwidthBytes
-          }
-          yield* enqueue(entry, res, options.commit !== false)
-        })
-
+        enqueue({
+          userId: res.userId,
+          period: res.period,
+          at,
+          kind,
+          assetId: options.assetId,
+          requests: res.held.requests,
+          redisBytes: res.held.redisBytes,
+          bandwidthBytes: res.held.bandwidthBytes
+        }, res, options.commit !== false)
 
       return {
-        batch: () => {
-          open.expected++
-          return tagOf(open.seq)
+        batch: (userId) => {
+          const lane = laneOf(userId)
+          lane.open.expected++
+          return tagOf(lane, lane.open.seq)
         },
         count,
         book: (entry) => enqueue(entry, undefined, false)

@@ -6,6 +6,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import { Cluster, Redis } from "ioredis"
 import { EnforcerConfig, type EnforcerSettings, redactUrl } from "../config/EnforcerConfig.ts"
 import { RedisUnavailable } from "../errors.ts"
@@ -16,12 +17,22 @@ export type RedisConnection = Redis | Cluster
 
 export interface RedisShape {
   readonly client: RedisConnection
+  /** A Redis Cluster: a script call must keep to one slot (one tenant), where one server takes any keys at once. */
+  readonly isCluster: boolean
   readonly run: <A>(f: (r: Redis) => Promise<A>) => Effect.Effect<A, RedisUnavailable>
-  /** Run one of the Lua scripts of scripts.ts (EVALSHA, loaded on first use). */
+  /** Run one of the Lua scripts of scripts.ts (EVALSHA, loaded on first use); calls made together share a write. */
   readonly script: (name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) =>
     Effect.Effect<unknown, RedisUnavailable>
+  /** Several scripts sent at once, each answered on its own: one failing does not fail the others. */
+  readonly scripts: (calls: ReadonlyArray<ScriptCall>) => Effect.Effect<ReadonlyArray<Result.Result<unknown, RedisUnavailable>>>
   /** Release a lock taken with SET NX under `token`, only if it is still ours. */
   readonly unlock: (key: string, token: string) => Effect.Effect<void, RedisUnavailable>
+}
+
+export interface ScriptCall {
+  readonly name: ScriptName
+  readonly keys: ReadonlyArray<string>
+  readonly args: ReadonlyArray<string | number | bigint>
 }
 
 export class RedisClient extends Context.Service<RedisClient, RedisShape>()("enforcer/RedisClient") {
@@ -38,25 +49,87 @@ export class RedisClient extends Context.Service<RedisClient, RedisShape>()("enf
   )
 }
 
+const unavailable = (cause: unknown) =>
+  new RedisUnavailable({ message: `redis: ${cause instanceof Error ? cause.message : String(cause)}` })
+
+type ScriptFn = (...a: Array<string>) => Promise<unknown>
+
+interface Queued {
+  readonly name: ScriptName
+  readonly argv: ReadonlyArray<string>
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
+}
+
+/**
+ * Script calls made during one turn of the event loop leave in one write: they queue until the loop's check phase
+ * (setImmediate), then go out as one pipeline. Under load the requests that arrived together (every socket read of
+ * one poll) send their admissions in one system call instead of one each, and Redis reads them in one go; alone, a
+ * call waits for nothing but the end of the current turn. Each call keeps its own answer, error and command timeout.
+ * A cluster routes each call to its slot's node (a pipeline must stay on one node): there, each call goes on its own.
+ */
+const coalescing = (client: Redis) => {
+  let queue: Array<Queued> = []
+  const flush = () => {
+    const calls = queue
+    queue = []
+    if (calls.length === 1) {
+      const c = calls[0]!
+      ;(client as unknown as Record<string, ScriptFn>)[c.name]!(...c.argv).then(c.resolve, c.reject)
+      return
+    }
+    const pipeline = client.pipeline()
+    for (const c of calls) (pipeline as unknown as Record<string, ScriptFn>)[c.name]!(...c.argv)
+    pipeline.exec().then((replies) => {
+      calls.forEach((c, i) => {
+        const [error, value] = replies?.[i] ?? [new Error("no reply in the pipeline"), undefined]
+        if (error) c.reject(error)
+        else c.resolve(value)
+      })
+    }, (error: unknown) => {
+      for (const c of calls) c.reject(error)
+    })
+  }
+  return (name: ScriptName, argv: ReadonlyArray<string>) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush)
+      queue.push({ name, argv, resolve, reject })
+    })
+}
+
 export const makeRedisShape = (client: RedisConnection): RedisShape => {
   const run = <A>(f: (r: Redis) => Promise<A>) =>
     Effect.tryPromise({
       // a Cluster answers the same commands as one server (both are ioredis Commanders)
       try: () => f(client as Redis),
-      catch: (cause) =>
-        new RedisUnavailable({ message: `redis: ${cause instanceof Error ? cause.message : String(cause)}` })
+      catch: unavailable
     })
+  const send = client instanceof Cluster
+    ? (name: ScriptName, argv: ReadonlyArray<string>) => (client as unknown as Record<string, ScriptFn>)[name]!(...argv)
+    : coalescing(client)
+  const argsOf = (name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number | bigint>) => {
+    // a script of a variable number of keys is told how many with each call
+    const argv = SCRIPTS[name].keys === null ? [String(keys.length), ...keys] : keys.slice()
+    for (const a of args) argv.push(String(a))
+    return argv
+  }
   const script: RedisShape["script"] = (name, keys, args) =>
-    run((r) =>
-      (r as unknown as Record<string, (...a: Array<string>) => Promise<unknown>>)[name]!(
-        ...keys,
-        ...args.map(String)
-      )
+    Effect.tryPromise({ try: () => send(name, argsOf(name, keys, args)), catch: unavailable })
+  const scripts: RedisShape["scripts"] = (calls) =>
+    Effect.promise(() =>
+      Promise.all(calls.map((c) =>
+        send(c.name, argsOf(c.name, c.keys, c.args)).then(
+          (v) => Result.succeed(v),
+          (e: unknown) => Result.fail(unavailable(e))
+        )
+      ))
     )
   return {
     client,
+    isCluster: client instanceof Cluster,
     run,
     script,
+    scripts,
     unlock: (key, token) => Effect.asVoid(script("econUnlock", [key], [token]))
   }
 }
@@ -79,7 +152,7 @@ const FAIL_FAST = {
 
 const defineScripts = (r: RedisConnection) => {
   r.on("error", () => undefined) // surfaced per command as RedisUnavailable; avoid "Unhandled error event"
-  for (const [name, lua] of Object.entries(SCRIPTS)) r.defineCommand(name, { numberOfKeys: lua.keys, lua: lua.source })
+  for (const [name, lua] of Object.entries(SCRIPTS)) r.defineCommand(name, { ...(lua.keys === null ? {} : { numberOfKeys: lua.keys }), lua: lua.source })
 }
 
 /** How long a cluster client may take to be ready at start (slots loaded, a node's CLUSTER INFO answered). */

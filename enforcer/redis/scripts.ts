@@ -172,35 +172,45 @@ elseif ARGV[6] == 'cache_del' then
 end
 return 1`
 
-/** Commit many plain reservations of one tenant and period at once (a durable batch): each counts exactly what it
- * held, once. KEYS state, resv, resvexp, period, donePrefix  ARGV doneTtl, periodTtl, then per reservation: id,
- * requests, redis, storage, bandwidth → how many were counted late (their reservation had expired first) */
+/** Commit many plain reservations at once (a durable batch), in groups of one tenant and period: each counts exactly
+ * what it held, once. A call may carry several tenants' groups where they share a server (the group commit sends one
+ * call for a whole batch to a single Redis, one per tenant to a cluster, whose slots are per tenant).
+ * KEYS per group: state, resv, resvexp, period, donePrefix  ARGV doneTtl, periodTtl, then per group: how many
+ * reservations, then per reservation: id, requests, redis, storage, bandwidth → per group, how many were counted late
+ * (their reservation had expired first) */
 const commitBatch = `${HOLD}
-local state = KEYS[1]
-local hydrated = redis.call('HEXISTS', state, 'hydrated') == 1
-local req, sto, bw, late = 0, 0, 0, 0
-for i = 3, #ARGV, 5 do
-  local id = ARGV[i]
-  local data = redis.call('HGET', KEYS[2], id)
-  redis.call('ZREM', KEYS[3], id)
-  local count = true
-  if data then
-    hold(state, parse(data), '-')
-    redis.call('HDEL', KEYS[2], id)
-  elseif redis.call('EXISTS', KEYS[5] .. id) == 1 then
-    count = false
-  else
-    late = late + 1
-    redis.call('SET', KEYS[5] .. id, '1', 'EX', ARGV[1])
+local out = {}
+local a = 3
+for g = 0, #KEYS / 5 - 1 do
+  local state, resv, resvexp, period, done = KEYS[g * 5 + 1], KEYS[g * 5 + 2], KEYS[g * 5 + 3], KEYS[g * 5 + 4], KEYS[g * 5 + 5]
+  local n = tonumber(ARGV[a])
+  local hydrated = redis.call('HEXISTS', state, 'hydrated') == 1
+  local req, sto, bw, late = 0, 0, 0, 0
+  for i = a + 1, a + 5 * n, 5 do
+    local id = ARGV[i]
+    local data = redis.call('HGET', resv, id)
+    redis.call('ZREM', resvexp, id)
+    local count = true
+    if data then
+      hold(state, parse(data), '-')
+      redis.call('HDEL', resv, id)
+    elseif redis.call('EXISTS', done .. id) == 1 then
+      count = false
+    else
+      late = late + 1
+      redis.call('SET', done .. id, '1', 'EX', ARGV[1])
+    end
+    if count then
+      req = req + tonumber(ARGV[i + 1])
+      sto = sto + tonumber(ARGV[i + 3])
+      bw = bw + tonumber(ARGV[i + 4])
+    end
   end
-  if count then
-    req = req + tonumber(ARGV[i + 1])
-    sto = sto + tonumber(ARGV[i + 3])
-    bw = bw + tonumber(ARGV[i + 4])
-  end
+  a = a + 1 + 5 * n
+  apply(state, period, hydrated, string.format('%d', req), string.format('%d', sto), string.format('%d', bw), ARGV[2])
+  out[#out + 1] = late
 end
-apply(state, KEYS[4], hydrated, string.format('%d', req), string.format('%d', sto), string.format('%d', bw), ARGV[2])
-return late`
+return out`
 
 /** Settle a reservation whose holder stopped renewing it (crash): apply what the ledger says was done, or drop it.
  * KEYS state, resv, resvexp, period, done  ARGV id, now, requests, storage, bandwidth, found(1|0), doneTtl, periodTtl
@@ -270,7 +280,8 @@ export const SCRIPTS = {
   econRetag: { keys: 1, source: retag },
   econRelease: { keys: 3, source: release },
   econCommit: { keys: 8, source: commit },
-  econCommitBatch: { keys: 5, source: commitBatch },
+  // keys: 5 per group, their number given with each call
+  econCommitBatch: { keys: null, source: commitBatch },
   econSettle: { keys: 5, source: settle },
   econHydrate: { keys: 3, source: hydrate },
   econSetTier: { keys: 1, source: setTier },

@@ -1,5 +1,6 @@
-// The object store on S3-compatible storage (Lyve in production; s3rver in tests). Multipart beyond one part, one part
-// in memory at a time; every request has a deadline (the SDK's socket timeouts, no retries: the client retries a 503).
+// The object store on S3-compatible storage (Lyve in production; s3rver in tests). Multipart beyond one part: a part
+// is sent while the next one arrives (two in memory at most); every request has a deadline (the SDK's socket
+// timeouts, no retries: the client retries a 503).
 import { createHash } from "node:crypto"
 import type { Readable } from "node:stream"
 import {
@@ -19,6 +20,7 @@ import {
 } from "@aws-sdk/client-s3"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type { S3Config } from "../config/EnforcerConfig.ts"
@@ -102,6 +104,15 @@ export const makeS3ObjectStore = (
     let stored = false
     // a part S3 may still be writing when the upload is abandoned: the abort must come after it, or the part survives
     let inFlight: Promise<void> = Promise.resolve()
+    // the part being sent while the next one fills: at most one, so memory stays at two parts
+    let sending: Fiber.Fiber<void, StorageError> | undefined
+
+    const sent = Effect.suspend(() => {
+      const fiber = sending
+      if (fiber === undefined) return Effect.void
+      sending = undefined
+      return Fiber.join(fiber)
+    })
 
     const flushPart = Effect.gen(function*() {
       if (multipart === undefined) {
@@ -115,16 +126,23 @@ export const makeS3ObjectStore = (
       const data = Buffer.concat(buffered)
       buffered = []
       bufferedBytes = 0
+      // the previous part first (its failure is this upload's): parts complete in order
+      yield* sent
       const partNumber = mp.parts.length + 1
-      const out = yield* s3(`upload part ${partNumber}`, (signal) => {
-        const sent = client.send(
+      const part = s3(`upload part ${partNumber}`, (signal) => {
+        const request = client.send(
           new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: mp.uploadId, PartNumber: partNumber, Body: data }),
           { abortSignal: signal }
         )
-        inFlight = sent.then(() => undefined, () => undefined)
-        return sent
-      }, dataDeadline(data.length))
-      mp.parts.push({ PartNumber: partNumber, ETag: out.ETag! })
+        inFlight = request.then(() => undefined, () => undefined)
+        return request
+      }, dataDeadline(data.length)).pipe(
+        Effect.map((out) => {
+          mp.parts.push({ PartNumber: partNumber, ETag: out.ETag! })
+        })
+      )
+      // sent while the body goes on arriving (a child of the upload: interrupted with it)
+      sending = yield* Effect.forkChild(part)
     })
 
     return Effect.gen(function*() {
@@ -147,6 +165,7 @@ export const makeS3ObjectStore = (
           ), dataDeadline(data.length))
       } else {
         if (bufferedBytes > 0) yield* flushPart
+        yield* sent
         const mp = multipart
         yield* s3("complete multipart upload", (signal) =>
           client.send(
@@ -165,11 +184,14 @@ export const makeS3ObjectStore = (
       Effect.onExit((exit) => {
         buffered = []
         if (Exit.isSuccess(exit) || stored) return Effect.void
+        // a part still being sent is stopped (its request aborted) before the upload is
+        const stopSending = sending === undefined ? Effect.void : Fiber.interrupt(sending)
+        sending = undefined
         const mp = multipart
-        if (mp === undefined) return Effect.void
+        if (mp === undefined) return stopSending
         // failed, refused or interrupted: abort so that no part (and no byte of storage) stays behind; in the
         // background, so that the answer does not wait on an S3 that may be the reason of the failure
-        return Effect.promise(() => inFlight).pipe(Effect.andThen(s3("abort multipart upload", (signal) =>
+        return stopSending.pipe(Effect.andThen(Effect.promise(() => inFlight)), Effect.andThen(s3("abort multipart upload", (signal) =>
           client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: mp.uploadId }), {
             abortSignal: signal
           }), deadlineMs)),

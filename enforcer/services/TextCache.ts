@@ -77,7 +77,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
           const ttl = ttlSeconds ?? Math.min(DEFAULT_TEXT_TTL_SECONDS, ttlCeiling(tier, "text"))
           const problem = ttlProblem(tier, "text", ttl)
           if (problem !== undefined) return yield* new InvalidRequest({ code: "invalid_ttl", field: "ttl", message: problem })
-          const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key, batch: recorder.batch() })
+          const res = yield* quota.reserveScoped(userId, textCacheWrite(size), { kind: "cache_put", cacheKey: key, batch: recorder.batch(userId) })
           const now = yield* time.now
           const expiresAt = now + ttl * 1000
           yield* countWithEffect(res, now, { ...NO_USAGE, requests: 1n, redisBytes: size }, {
@@ -93,7 +93,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
       const get: TextCacheShape["get"] = (userId, key) =>
         Effect.scoped(Effect.gen(function*() {
           // the entry is read in the admission's own step: one round trip to Redis, then the group commit
-          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_get", read: key, batch: recorder.batch() })
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_get", read: key, batch: recorder.batch(userId) })
           const now = yield* time.now
           yield* recorder.count(res, now, "cache_request")
           // the accounting's expiry is authoritative: an entry past it is a miss even if Redis has not evicted it yet
@@ -103,7 +103,7 @@ export class TextCache extends Context.Service<TextCache, TextCacheShape>()("enf
 
       const remove: TextCacheShape["remove"] = (userId, key) =>
         Effect.scoped(Effect.gen(function*() {
-          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_delete", batch: recorder.batch() })
+          const res = yield* quota.reserveScoped(userId, cacheRequest, { kind: "cache_delete", batch: recorder.batch(userId) })
           const now = yield* time.now
           const k = tenantKeys(config.keyPrefix, userId)
           const existed = (yield* redis.run((r) => r.hexists(k.cacheSizes, key))) === 1

@@ -8,7 +8,7 @@ import type { MetaCache } from "./metaCache.ts"
 
 export const makeLookup = (d: AssetDeps, meta: MetaCache) => (userId: string, cacheKey: string) =>
   Effect.scoped(Effect.gen(function*() {
-    const res = yield* d.quota.reserveScoped(userId, cacheRequest, { kind: "lookup", batch: d.recorder.batch() })
+    const res = yield* d.quota.reserveScoped(userId, cacheRequest, { kind: "lookup", batch: d.recorder.batch(userId) })
     const now = yield* d.time.now
     // metadata from Redis; PostgreSQL answers when Redis lost it (and the hit refills it)
     let found: AssetMeta | undefined = yield* meta.read(userId, cacheKey)
