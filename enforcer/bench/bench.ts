@@ -38,7 +38,13 @@ const startChild = async (script: string, env: Record<string, string>) => {
   const child = spawn(process.execPath, [...nodeArgs, join(here, script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] })
   children.push(child)
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve)
+    // the first line is the child's address; what it logs after that (a request answered 503 or 500 logs why) goes
+    // to stderr, so that a failure in the bench names its cause
+    const lines = createInterface({ input: child.stdout! })
+    lines.once("line", (first) => {
+      lines.on("line", (l) => process.stderr.write(`[${script}] ${l}\n`))
+      resolve(first)
+    })
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)))
   })
   return { child, info: JSON.parse(line) as Record<string, string> }
