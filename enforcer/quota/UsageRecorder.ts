@@ -55,12 +55,15 @@ interface Batch {
   /** Requests admitted with this batch's tag, and how many of them have arrived to be counted. */
   expected: number
   arrived: number
-  /** When its first item arrived, and whether a delayed close is already scheduled. */
+  /** When its first item arrived, and the wait for its stragglers: none yet, a timer armed, or over (it is written at
+   * the next chance whatever arrived: a timer may fire before Date.now says the wait is up, since Node measures it
+   * from the event loop's cached clock, and a batch that then re-checked the clock would wait for a kick that a
+   * quiet tenant never sends). */
   openedAt: number
-  timer: boolean
+  wait: "none" | "armed" | "over"
 }
 
-const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, timer: false })
+const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, wait: "none" })
 
 /** Batches written at once. Each is one statement (one commit, one fsync); several overlap so that a batch's
  * Redis commit and the next batch's PostgreSQL write proceed together. */
@@ -153,10 +156,17 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
       const kick: Effect.Effect<void> = Effect.suspend((): Effect.Effect<void> => {
         if (inFlight >= MAX_IN_FLIGHT || open.items.length === 0) return Effect.void
         const waited = Date.now() - open.openedAt
-        if (open.arrived < open.expected && waited < GATHER_MS) {
-          if (open.timer) return Effect.void
-          open.timer = true
-          return Effect.asVoid(Effect.forkIn(Effect.andThen(Effect.sleep(GATHER_MS - waited), kick), scope))
+        if (open.wait !== "over" && open.arrived < open.expected && waited < GATHER_MS) {
+          if (open.wait === "armed") return Effect.void
+          const gathering = open
+          gathering.wait = "armed"
+          return Effect.asVoid(Effect.forkIn(
+            Effect.andThen(Effect.sleep(GATHER_MS - waited), Effect.suspend(() => {
+              gathering.wait = "over"
+              return kick
+            })),
+            scope
+          ))
         }
         const closed = open
         open = newBatch(closed.seq + 1)
