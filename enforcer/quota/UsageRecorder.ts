@@ -60,9 +60,12 @@ interface Batch {
   /** Requests admitted with this batch's tag, and how many of them have arrived to be counted. */
   expected: number
   arrived: number
-  /** When its first item arrived, and whether a delayed close is already scheduled. */
+  /** When its first item arrived, and the wait for its stragglers: none yet, a timer armed, or over (it is written at
+   * the next chance whatever arrived: a timer may fire before Date.now says the wait is up, since Node measures it
+   * from the event loop's cached clock, and a batch that then re-checked the clock would wait for a kick that a
+   * quiet tenant never sends). */
   openedAt: number
-  timer: boolean
+  wait: "none" | "armed" | "over"
 }
 
 /** A sequence of batches with its own mark in ledger_batches (`id` is the instance part of its tags). */
@@ -73,7 +76,7 @@ interface Lane {
   writing: number | undefined
 }
 
-const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, timer: false })
+const newBatch = (seq: number): Batch => ({ seq, items: [], expected: 0, arrived: 0, openedAt: 0, wait: "none" })
 
 /** Lanes per instance: statements in flight at once (a tenant always uses the same lane, so its counter rows are
  * only ever written by one statement at a time). More lanes make more, smaller batches (more statements, more CPU
@@ -193,10 +196,16 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
           const open = lane.open
           if (lane.writing !== undefined || open.items.length === 0) return Effect.void
           const waited = Date.now() - open.openedAt
-          if (open.arrived < open.expected && waited < GATHER_MS) {
-            if (open.timer) return Effect.void
-            open.timer = true
-            return Effect.asVoid(Effect.forkIn(Effect.andThen(Effect.sleep(GATHER_MS - waited), kick(lane)), scope))
+          if (open.wait !== "over" && open.arrived < open.expected && waited < GATHER_MS) {
+            if (open.wait === "armed") return Effect.void
+            open.wait = "armed"
+            return Effect.asVoid(Effect.forkIn(
+              Effect.andThen(Effect.sleep(GATHER_MS - waited), Effect.suspend(() => {
+                open.wait = "over"
+                return kick(lane)
+              })),
+              scope
+            ))
           }
           lane.open = newBatch(open.seq + 1)
           lane.writing = open.seq
