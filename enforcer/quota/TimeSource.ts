@@ -26,13 +26,28 @@ export class TimeSource extends Context.Service<TimeSource, TimeSourceShape>()("
   }
 }
 
+// Every request asks for its period: the month last computed is remembered with its bounds (a Date and a string per
+// request showed in profiles), and asked again only for an instant outside it.
+let knownPeriod = { period: "", startMs: 0, endMs: -1 }
+
 /** Billing periods are calendar months in UTC: "2026-11". */
-export const periodOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 7)
+export const periodOf = (epochMs: number): string => {
+  if (epochMs >= knownPeriod.startMs && epochMs < knownPeriod.endMs) return knownPeriod.period
+  const d = new Date(epochMs)
+  const startMs = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+  const period = d.toISOString().slice(0, 7)
+  // a year beyond 9999 or before 0 prints longer: not remembered, still answered
+  if (period.length === 7 && period[4] === "-") {
+    knownPeriod = { period, startMs, endMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) }
+  }
+  return period
+}
 
 /** First day of the period, as stored in the ledger's `period_start` DATE. */
 export const periodStartDate = (period: string): string => `${period}-01`
 
 export const periodBounds = (period: string): { readonly start: Date; readonly end: Date } => {
+  if (period === knownPeriod.period) return { start: new Date(knownPeriod.startMs), end: new Date(knownPeriod.endMs) }
   const [y, m] = period.split("-").map(Number) as [number, number]
   return { start: new Date(Date.UTC(y, m - 1, 1)), end: new Date(Date.UTC(y, m, 1)) }
 }

@@ -12,10 +12,12 @@
 //
 // After a crash, a reservation left behind settles from its tag: counted if its lane's recorded sequence (the greatest
 // batch the lane made durable) is at least the batch's, dropped if not. A request that finishes after the batch it was
-// admitted in closed joins the open one; before that batch is written, the flusher moves such reservations to it (one
-// script per tenant), so a tag names the batch that counts it, except for a crash between the earlier batch's commit
-// and that move: Redis may then count a request that was in flight and never answered (the safe side: a tenant is
-// refused early, never allowed past a limit); reconcile brings Redis back to the ledger.
+// admitted in closed joins the open one; while that batch is written, the flusher moves such reservations to it (one
+// script per tenant, beside the statement, not before it: under load most batches have some, and a round trip before
+// each statement lengthened every lane's cycle). A late reservation's earlier tag is never wrong for a batch that is
+// durable (its sequence is below the one that counts it); it is wrong only after a crash between the earlier batch's
+// commit and the move: Redis may then count a request that was in flight and never answered (the safe side: a tenant
+// is refused early, never allowed past a limit); reconcile brings Redis back to the ledger.
 import { randomUUID } from "node:crypto"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -137,38 +139,34 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
         )
       }
 
-      /** Reservations admitted in an earlier batch are moved to this one before it is written; those that cannot be
-       * moved (Redis away) leave the batch with an error, uncounted. */
+      /** Reservations admitted in an earlier batch are moved to this one while it is written (one script per
+       * tenant). Best effort: a reservation that keeps its earlier tag still settles as counted once this batch is
+       * durable (its tag's sequence is below this one's); the move only narrows what a crash can leave counted in Redis
+       * and not in the ledger (see the header). */
       const adopt = (lane: Lane, batch: Batch) =>
-        Effect.gen(function*() {
+        Effect.suspend(() => {
           const tag = tagOf(lane, batch.seq)
-          const byUser = new Map<string, Array<Item>>()
+          const byUser = new Map<string, Array<Reservation>>()
           for (const item of batch.items) {
             if (item.res === undefined || item.res.batch === tag) continue
             const list = byUser.get(item.res.userId)
-            if (list === undefined) byUser.set(item.res.userId, [item])
-            else list.push(item)
+            if (list === undefined) byUser.set(item.res.userId, [item.res])
+            else list.push(item.res)
           }
-          if (byUser.size === 0) return batch
-          const failed = new Set<Item>()
-          yield* Effect.forEach(byUser, ([userId, items]) =>
-            quota.retag(userId, items.map((i) => i.res!), tag).pipe(
-              Effect.catch((e) =>
-                Effect.gen(function*() {
-                  for (const i of items) {
-                    failed.add(i)
-                    yield* Deferred.fail(i.done, new DatabaseError({ message: `not counted: ${e.message}` }))
-                  }
-                })
-              )
+          if (byUser.size === 0) return Effect.void
+          return Effect.forEach(byUser, ([userId, list]) =>
+            quota.retag(userId, list, tag).pipe(
+              Effect.catch((e) => Effect.logWarning(`late reservations of ${userId} keep their earlier batch: ${e.message}`))
             ), { concurrency: "unbounded", discard: true })
-          return failed.size === 0 ? batch : { ...batch, items: batch.items.filter((i) => !failed.has(i)) }
         })
 
       const write = (lane: Lane, closed: Batch): Effect.Effect<void> =>
         Effect.gen(function*() {
-          const batch = yield* adopt(lane, closed)
-          const persisted = yield* persist(lane, batch).pipe(Effect.result)
+          const batch = closed
+          // the move of late reservations runs beside the statement: it is not on the lane's critical path
+          const [, persisted] = yield* Effect.all([adopt(lane, batch), persist(lane, batch).pipe(Effect.result)], {
+            concurrency: 2
+          })
           lane.writing = undefined
           if (persisted._tag === "Failure") {
             // the requests that queued behind a batch PostgreSQL just failed would each wait another deadline for the
