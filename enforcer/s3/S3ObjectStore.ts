@@ -31,8 +31,8 @@ const storageError = (what: string) => (cause: unknown) =>
   new StorageError({ message: `s3 ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
 
 /**
- * One S3 request. The SDK's socket deadlines (connect, and no byte for `timeoutMs`) end a request to an S3 that is
- * gone or silent; `deadlineMs` is the backstop for a request with no body to move (aborted through its signal).
+ * One S3 request, ended after `deadlineMs` (a request that moves a body gets more time per byte). The SDK's own
+ * deadline is the connect timeout; a silent S3 is ended here.
  */
 const s3 = <A>(what: string, f: (signal: AbortSignal) => Promise<A>, deadlineMs?: number) => {
   const call = Effect.tryPromise({ try: f, catch: storageError(what) })
@@ -66,8 +66,11 @@ export const connectS3ObjectStore = (
       // s3rver stores aws-chunked framing verbatim with the SDK's default checksums (STACK.md §8)
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
-      // a silent S3 is an unavailable S3: answer 503 after one deadline instead of retrying into a hang
-      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+      // a silent S3 is an unavailable S3: answer 503 after one deadline instead of retrying into a hang. Each call's
+      // deadline is ours (its abort signal, below): this SDK's requestTimeout only logs a warning when passed (it printed
+      // three lines of noise before a start-up's one-line failure), and no socket idle timeout is set, since S3 may
+      // rightly be silent for long on a large CompleteMultipartUpload
+      requestHandler: { connectionTimeout: timeoutMs },
       maxAttempts: 1
     })
     yield* Effect.addFinalizer(() => Effect.sync(() => client.destroy()))
