@@ -16,7 +16,9 @@ const seconds = Number(process.argv[3] ?? 8)
 const here = import.meta.dirname
 const profDir = mkdtempSync(join(tmpdir(), "econ-prof-"))
 const s3 = await startEmbeddedS3({ directory: mkdtempSync(join(tmpdir(), "econ-prof-s3-")), port: 0, buckets: ["econ-bench"] })
-const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profDir}`, join(here, "server.ts")], {
+// PROFILE_NODE_ARGS (e.g. "--max-semi-space-size=32") go to the server too
+const extra = (process.env["PROFILE_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "")
+const child = spawn(process.execPath, [...extra, "--cpu-prof", `--cpu-prof-dir=${profDir}`, join(here, "server.ts")], {
   env: {
     ...process.env,
     BENCH_PREFIX: uniqueId("econprof"),
