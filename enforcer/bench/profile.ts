@@ -72,7 +72,7 @@ if (mode === "upload") {
   })
   console.log({ status: reply, mbPerS: size / (performance.now() - t0) / 1000 })
 } else {
-const path = mode === "quota" ? "/api/v1/storage/quota" : "/api/v1/cache/greeting"
+const path = mode === "quota" ? "/api/v1/storage/quota" : mode === "health" ? "/health" : "/api/v1/cache/greeting"
 const who = mode === "hot" ? [tenants[0]!] : tenants
 const result = await runLoad({
   url: info.url,
