@@ -8,6 +8,7 @@ import * as Stream from "effect/Stream"
 import { afterEach, describe, expect, it } from "vitest"
 import { ObjectStore } from "../s3/ObjectStore.ts"
 import {
+  BOUND_MS,
   expectBooksBalance,
   expectUnavailable,
   type FaultService,
@@ -130,6 +131,48 @@ describe("S3 faults", () => {
     expect(after.bandwidth.used_bytes).toBe(before.bandwidth.used_bytes)
     await expectBooksBalance(bench!.svc, bench!.shiftClock, [t])
   })
+
+  it("silent mid-download: the connection ends within the bound after the last byte, and the bytes sent are billed", async () => {
+    const proxy = await withS3Proxy()
+    const t = await newTenant(bench!.svc, "business")
+    const url = bench!.svc.url
+    // far more than the loopback buffers between S3, the service and the client hold (several MB): the download is
+    // still reading from S3 when S3 goes silent
+    const size = 48_000_000
+    const big = await storeAsset(url, t.key, new Uint8Array(size).fill(3))
+    expect(big.status).toBe(201)
+    const res = await fetch(`${url}/api/v1/assets/${big.json.asset_id}`, { headers: { authorization: `Bearer ${t.key}` } })
+    expect(res.status).toBe(200)
+    const reader = res.body!.getReader()
+    let received = (await reader.read()).value?.length ?? 0
+    proxy.blackhole()
+    // what was buffered on the way arrives; then nothing, and the service ends the connection (the body is short)
+    let lastByteAt = Date.now()
+    const ended = await (async () => {
+      for (;;) {
+        try {
+          const { done, value } = await reader.read()
+          if (done) return "complete" as const
+          received += value.length
+          lastByteAt = Date.now()
+        } catch {
+          return "cut" as const
+        }
+      }
+    })()
+    const quietMs = Date.now() - lastByteAt
+    expect(ended).toBe("cut")
+    expect(received).toBeLessThan(size)
+    // one S3 deadline (backendTimeoutMs + 0.5 s) after the service's last read, which is at or before the client's last byte
+    expect(quietMs, `the connection ended ${quietMs} ms after the last byte`).toBeLessThan(BOUND_MS)
+    proxy.heal()
+    await until("the download settled", async () => (await quotaOf(url, t.key)).bandwidth.reserved_bytes === 0)
+    const billed = (await quotaOf(url, t.key)).bandwidth.used_bytes
+    // bytes sent: at least what the client got, never the whole asset it did not get
+    expect(billed).toBeGreaterThanOrEqual(received)
+    expect(billed).toBeLessThan(size)
+    await expectBooksBalance(bench!.svc, bench!.shiftClock, [t])
+  }, 60_000)
 
   it.each(REDIS_VARIANTS)("cut mid-upload ($name): 503 (or the connection ends), nothing charged, the retry is counted once", async (redis) => {
     const proxy = await withS3Proxy(redis)

@@ -44,6 +44,32 @@ const s3 = <A>(what: string, f: (signal: AbortSignal) => Promise<A>, deadlineMs?
   )
 }
 
+/**
+ * The chunks of an S3 body, failing when S3 sends nothing for `ms` while one is awaited: an S3 that goes silent after
+ * the headers would otherwise hold the download (and its client) for as long as it stays silent. Only the wait for
+ * S3 is timed: while the client reads slowly, no chunk is asked for and no deadline runs. The body is destroyed at
+ * the deadline (its pending read then settles; a generator's return would queue behind that read).
+ */
+async function* withIdleDeadline(body: Readable, ms: number): AsyncGenerator<Uint8Array> {
+  const chunks = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+  for (;;) {
+    const next = chunks.next()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`no bytes from S3 for ${ms} ms`)
+        // the read left pending settles (rejected) with the body: not an unhandled rejection
+        next.catch(() => undefined)
+        body.destroy(error)
+        reject(error)
+      }, ms)
+    })
+    const step = await Promise.race([next, silent]).finally(() => clearTimeout(timer))
+    if (step.done === true) return
+    yield step.value
+  }
+}
+
 const isNotFound = (e: unknown) => {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } }
   return err.name === "NotFound" || err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404
@@ -222,8 +248,8 @@ export const makeS3ObjectStore = (
       return {
         sizeBytes: BigInt(out.ContentLength ?? 0),
         body: Stream.fromAsyncIterable(
-          readable as AsyncIterable<Uint8Array>,
-          (cause) => new StorageError({ message: `s3 read: ${String(cause)}`, cause })
+          withIdleDeadline(readable, deadlineMs),
+          (cause) => new StorageError({ message: `s3 read: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
         ).pipe(Stream.ensuring(Effect.sync(() => readable.destroy())))
       }
     })
