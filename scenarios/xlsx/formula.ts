@@ -52,8 +52,10 @@ export const ifElse = (test: Expr, a: Expr, b: Expr): Expr => ({ f: `IF(${test.f
 export const mod2 = (a: Expr): Expr => ({ f: `MOD(${a.f},2)`, v: ((a.v % 2) + 2) % 2 })
 
 /**
- * ⌊n / d⌋ of integers n and d > 0 (|n| < 2^53), exact: INT(n/d) corrected by ±1 when its remainder says so, which
- * undoes LibreOffice's 15-digit snapping and the float division's rounding alike.
+ * ⌊n / d⌋ of integers n and d > 0 with |n| + d ≤ 2^53, exact: INT(n/d) corrected by ±1 when its remainder says so,
+ * which undoes LibreOffice's 15-digit snapping and the float division's rounding alike. The bound is the remainder's:
+ * q·d may exceed |n| by up to d, and past 2^53 that product (so the remainder) is rounded in a spreadsheet too. The
+ * workbook's divisions are of cents and counts, far inside it.
  */
 export const floorDiv = (n: Expr, d: Expr): Expr => {
   const q = int(div(n, d))
