@@ -160,9 +160,8 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
             ), { concurrency: "unbounded", discard: true })
         })
 
-      const write = (lane: Lane, closed: Batch): Effect.Effect<void> =>
+      const write = (lane: Lane, batch: Batch): Effect.Effect<void> =>
         Effect.gen(function*() {
-          const batch = closed
           // the move of late reservations runs beside the statement: it is not on the lane's critical path
           const [, persisted] = yield* Effect.all([adopt(lane, batch), persist(lane, batch).pipe(Effect.result)], {
             concurrency: 2
@@ -182,7 +181,7 @@ export class UsageRecorder extends Context.Service<UsageRecorder, UsageRecorderS
           yield* commitInRedis(batch)
           for (const item of batch.items) yield* Deferred.succeed(item.done, undefined)
         }).pipe(Effect.ensuring(Effect.suspend(() => {
-          if (lane.writing !== closed.seq) return Effect.void
+          if (lane.writing !== batch.seq) return Effect.void
           lane.writing = undefined // interrupted or failed unexpectedly: the lane must not stay closed
           return kick(lane)
         })))
